@@ -11,11 +11,13 @@ import (
 // Links builds the URL a citation points to.
 type Links struct {
 	// PublicURL is the base URL where citebot's reader is served
-	// (CITEBOT_PUBLIC_URL); empty means there is no reader.
+	// (CITEBOT_PUBLIC_URL, e.g. "https://citebot.example.org"); empty means
+	// there is no reader.
 	PublicURL string
 }
 
-// Cite returns the link for a quotation from passage p of article a:
+// Cite returns the link for a quotation from passage p of article a. quote
+// must be plain text as it appears in the article (no Markdown escapes):
 //   - the article's own URL with a text fragment (#:~:text=…) for quote, so a
 //     browser scrolls to and highlights the quoted words;
 //   - else the reader page /articles/{id}?q=quote#p{N} when PublicURL is set;
@@ -25,23 +27,28 @@ func (l Links) Cite(a *corpus.Article, p corpus.Passage, quote string) string {
 		return ""
 	}
 	if a.URL != "" {
-		base, _, _ := strings.Cut(a.URL, "#")
-		if frag := TextFragment(quote); frag != "" {
-			return base + "#:~:text=" + frag
+		frag := TextFragment(quote)
+		if frag == "" {
+			return a.URL
 		}
-		return base
+		// A URL may carry its own fragment; the directive goes after it
+		// ("#sec:~:text=…" keeps both), and a second '#' would be invalid.
+		if strings.Contains(a.URL, "#") {
+			return a.URL + ":~:text=" + frag
+		}
+		return a.URL + "#:~:text=" + frag
 	}
-	if l.PublicURL == "" {
+	base := l.readerURL(a)
+	if base == "" {
 		return ""
 	}
-	u := strings.TrimRight(l.PublicURL, "/") + "/articles/" + url.PathEscape(a.ID)
-	if q := strings.TrimSpace(quote); q != "" {
-		u += "?q=" + url.QueryEscape(shortQuote(q))
+	if q := shortQuote(quote); q != "" {
+		base += "?q=" + url.QueryEscape(q)
 	}
 	if p.Paragraph > 0 {
-		u += fmt.Sprintf("#p%d", p.Paragraph)
+		base += fmt.Sprintf("#p%d", p.Paragraph)
 	}
-	return u
+	return base
 }
 
 // ArticleURL returns where the article as a whole can be read: its own URL,
@@ -52,10 +59,28 @@ func (l Links) ArticleURL(a *corpus.Article) string {
 		return ""
 	case a.URL != "":
 		return a.URL
-	case l.PublicURL != "":
-		return strings.TrimRight(l.PublicURL, "/") + "/articles/" + url.PathEscape(a.ID)
 	}
-	return ""
+	return l.readerURL(a)
+}
+
+// readerURL is the reader page of a, or "" without a PublicURL or an id.
+func (l Links) readerURL(a *corpus.Article) string {
+	if l.PublicURL == "" || a.ID == "" {
+		return ""
+	}
+	return strings.TrimRight(l.PublicURL, "/") + "/articles/" + escapeID(a.ID)
+}
+
+// escapeID escapes each '/'-separated segment of an article id. Ids may
+// contain '/' (a file path inside the corpus); keeping it literal gives
+// readable URLs that proxies do not mangle (many decode or reject %2F), and
+// the reader's route takes the rest of the path as the id.
+func escapeID(id string) string {
+	segs := strings.Split(id, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
 }
 
 // fragmentWords is how many words a text directive's start and end keep when
@@ -64,11 +89,16 @@ func (l Links) ArticleURL(a *corpus.Article) string {
 const fragmentWords = 5
 
 // TextFragment builds the value of a URL Fragment Text Directive for quote:
-// the whole quote when short, else "start,end" (its first and last words).
-// Each part is percent-encoded per the spec, which reserves '-', '&' and ','.
-// It returns "" for an empty quote.
+// the whole quote when short, else "textStart,textEnd" (its first and last
+// fragmentWords words), so the browser highlights the range between them.
+// Each parameter is percent-encoded as the spec requires for '-', '&' and ','
+// (which would otherwise read as directive syntax) and for every byte
+// outside the unreserved ASCII set. A trailing or leading ellipsis (added
+// when a quote was shortened) is dropped, since it is not in the page.
+// It returns "" when nothing quotable is left.
 func TextFragment(quote string) string {
 	words := strings.Fields(quote)
+	words = trimEllipsis(words)
 	if len(words) == 0 {
 		return ""
 	}
@@ -80,21 +110,47 @@ func TextFragment(quote string) string {
 	return encodeDirective(start) + "," + encodeDirective(end)
 }
 
-// shortQuote keeps the reader's ?q= parameter to a sentence-sized string.
+// trimEllipsis removes ellipses that mark where a quote was cut: standalone
+// "…"/"..." words at either end and a "…" glued to the last or first word.
+func trimEllipsis(words []string) []string {
+	isEll := func(w string) bool { return strings.Trim(w, "….") == "" }
+	for len(words) > 0 && isEll(words[0]) {
+		words = words[1:]
+	}
+	for len(words) > 0 && isEll(words[len(words)-1]) {
+		words = words[:len(words)-1]
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	out := append([]string(nil), words...)
+	out[0] = strings.TrimPrefix(out[0], "…")
+	out[len(out)-1] = strings.TrimSuffix(out[len(out)-1], "…")
+	return out
+}
+
+// maxQueryWords keeps the reader's ?q= parameter to a sentence-sized string:
+// the reader marks every sentence the prefix touches.
+const maxQueryWords = 30
+
+// shortQuote is quote's first maxQueryWords words, ellipses removed.
 func shortQuote(q string) string {
-	words := strings.Fields(q)
-	if len(words) > 30 {
-		words = words[:30]
+	words := trimEllipsis(strings.Fields(q))
+	if len(words) > maxQueryWords {
+		words = words[:maxQueryWords]
 	}
 	return strings.Join(words, " ")
 }
 
-// encodeDirective percent-encodes everything but ASCII letters, digits and
-// ".", "_", "~" — a subset of what the spec allows unencoded, so '-', '&', ','
-// and every non-ASCII byte are always encoded.
+// encodeDirective percent-encodes s (UTF-8) for a text directive parameter.
+// It leaves only ASCII letters, digits, '.', '_' and '~' as they are: a
+// subset of the spec's unencoded characters, so '-', '&', ',', '%', space,
+// '#' and every non-ASCII byte are always encoded, and any decoder (browser,
+// chat client link parser) reads the same text back.
 func encodeDirective(s string) string {
 	const hex = "0123456789ABCDEF"
 	var b strings.Builder
+	b.Grow(len(s) * 3)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
