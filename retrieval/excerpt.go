@@ -1,0 +1,73 @@
+package retrieval
+
+import "unicode/utf8"
+
+// Excerpt shaping.
+const (
+	maxQuoteSentences = 3
+	// nearlyAsGood marks a second, adjacent sentence as answering when its
+	// score is at least this share of the best one.
+	nearlyAsGood = 0.8
+	// shortSentence: a lone answering sentence shorter than this (in runes)
+	// is quoted with a neighbour for context.
+	shortSentence = 80
+)
+
+// pickExcerpt quotes the 1–3 consecutive sentences of text that best answer
+// qt, marking the answering one(s). With no matching sentence (or no query
+// terms) it quotes the opening sentences unmarked.
+func (ix *Index) pickExcerpt(text string, qt queryTerms) Excerpt {
+	spans := splitSentences(text)
+	if len(spans) == 0 {
+		return Excerpt{}
+	}
+	scores := make([]float64, len(spans))
+	best := -1
+	for i, sp := range spans {
+		scores[i] = qt.evidence(ix.termSet(text[sp.start:sp.end]))
+		if scores[i] > 0 && (best < 0 || scores[i] > scores[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return openingExcerpt(text, spans)
+	}
+	marked := map[int]bool{best: true}
+	lo, hi := best, best
+	// A second answering sentence only if adjacent and nearly as good.
+	for _, j := range []int{best - 1, best + 1} {
+		if j >= 0 && j < len(spans) && scores[j] >= nearlyAsGood*scores[best] && len(marked) < 2 {
+			marked[j] = true
+			lo, hi = min(lo, j), max(hi, j)
+		}
+	}
+	// One short answering sentence reads better with its neighbour: the
+	// better-scoring one, preferring the next sentence on a tie.
+	if len(marked) == 1 && utf8.RuneCountInString(text[spans[best].start:spans[best].end]) < shortSentence {
+		prev, next := best-1, best+1
+		switch {
+		case next < len(spans) && (prev < 0 || scores[next] >= scores[prev]):
+			hi = next
+		case prev >= 0:
+			lo = prev
+		}
+	}
+	var ex Excerpt
+	for i := lo; i <= hi && len(ex.Sentences) < maxQuoteSentences; i++ {
+		ex.Sentences = append(ex.Sentences, Sentence{Text: text[spans[i].start:spans[i].end], Answer: marked[i]})
+	}
+	return ex
+}
+
+// openingExcerpt quotes the first sentence, and the second too when the
+// first is short, without marking an answer.
+func openingExcerpt(text string, spans []span) Excerpt {
+	if len(spans) == 0 {
+		return Excerpt{}
+	}
+	ex := Excerpt{Sentences: []Sentence{{Text: text[spans[0].start:spans[0].end]}}}
+	if len(spans) > 1 && spans[0].end-spans[0].start < shortSentence*2 {
+		ex.Sentences = append(ex.Sentences, Sentence{Text: text[spans[1].start:spans[1].end]})
+	}
+	return ex
+}

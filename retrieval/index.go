@@ -1,0 +1,276 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"citebot/corpus"
+)
+
+// Options configures an Index. The zero value is usable.
+type Options struct {
+	// Embedder computes the dense vectors; nil means NewLocalEmbedder(0).
+	Embedder Embedder
+	// Logger receives index and degraded-search events; nil discards them.
+	Logger *slog.Logger
+	// EmbedBatch is how many passages go to one EmbedDocuments call
+	// (progress and cancellation granularity); ≤ 0 means 256.
+	EmbedBatch int
+}
+
+// Index answers queries over a corpus with hybrid retrieval. It is safe for
+// concurrent use: queries read an immutable snapshot, and Update builds a new
+// snapshot aside and swaps it in atomically, so a query in flight finishes on
+// the snapshot it started with.
+type Index struct {
+	emb      Embedder
+	log      *slog.Logger
+	an       *analyzer
+	batch    int
+	snap     atomic.Pointer[snapshot]
+	updateMu sync.Mutex // one Update at a time
+}
+
+// UpdateStats reports what an Update (or NewIndex) did. Added, Changed,
+// Removed and Kept count passages by id against the previous snapshot;
+// Embedded counts vectors actually computed (content already seen under
+// another id is reused too).
+type UpdateStats struct {
+	Added, Changed, Removed, Kept int
+	Embedded                      int
+	Duration                      time.Duration
+}
+
+// snapshot is one immutable generation of the index. Nothing in it is
+// modified after it is published.
+type snapshot struct {
+	corpus   *corpus.Corpus
+	passages []corpus.Passage
+	articles []*corpus.Article // by passage index
+	byID     map[string]int    // passage id → index
+	source   []string          // lowercased publisher by passage index
+	hashes   []string          // content hash by passage index
+	vecs     [][]float32       // dense vector by passage index
+	byHash   map[string][]float32
+	vocab    []string // sorted distinct terms, for prefix suggestions
+	bm25     *bm25Index
+	store    *store
+}
+
+// NewIndex embeds and indexes every passage of c.
+func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, error) {
+	if c == nil {
+		return nil, errors.New("retrieval: nil corpus")
+	}
+	ix := &Index{emb: opts.Embedder, log: opts.Logger, an: newAnalyzer(), batch: opts.EmbedBatch}
+	if ix.emb == nil {
+		ix.emb = NewLocalEmbedder(0)
+	}
+	if ix.log == nil {
+		ix.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if ix.batch <= 0 {
+		ix.batch = 256
+	}
+	if _, err := ix.Update(ctx, c); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// Update replaces the corpus. Passages whose content hash is unchanged keep
+// their vectors; only new or changed content is embedded. The new snapshot
+// (vector store, BM25, passage table) is built aside and swapped in
+// atomically; on error the current snapshot stays in place.
+func (ix *Index) Update(ctx context.Context, c *corpus.Corpus) (UpdateStats, error) {
+	if c == nil {
+		return UpdateStats{}, errors.New("retrieval: nil corpus")
+	}
+	ix.updateMu.Lock()
+	defer ix.updateMu.Unlock()
+	start := time.Now()
+	prev := ix.snap.Load()
+	s, st, err := ix.build(ctx, c, prev)
+	if err != nil {
+		return UpdateStats{}, err
+	}
+	ix.snap.Store(s)
+	st.Duration = time.Since(start)
+	ix.log.Info("index updated", "passages", len(s.passages), "added", st.Added, "changed", st.Changed,
+		"removed", st.Removed, "kept", st.Kept, "embedded", st.Embedded, "duration", st.Duration)
+	return st, nil
+}
+
+// build makes a new snapshot of c, reusing prev's vectors by content hash.
+func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*snapshot, UpdateStats, error) {
+	var st UpdateStats
+	n := len(c.Passages)
+	s := &snapshot{
+		corpus: c, passages: c.Passages,
+		articles: make([]*corpus.Article, n), byID: make(map[string]int, n),
+		source: make([]string, n), hashes: make([]string, n), vecs: make([][]float32, n),
+		byHash: make(map[string][]float32, n),
+	}
+	arts := make(map[string]*corpus.Article, len(c.Articles))
+	for _, a := range c.Articles {
+		if a != nil {
+			arts[a.ID] = a
+		}
+	}
+	var todo []int // passages whose content must be embedded
+	pending := map[string]bool{}
+	for i, p := range c.Passages {
+		if p.ID == "" {
+			return nil, st, fmt.Errorf("retrieval: passage %d of %q has no id", i, p.DocID)
+		}
+		if _, dup := s.byID[p.ID]; dup {
+			return nil, st, fmt.Errorf("retrieval: duplicate passage id %q", p.ID)
+		}
+		s.byID[p.ID] = i
+		a := arts[p.DocID]
+		if a == nil {
+			// A passage without its article still searches; cite what we know.
+			a = &corpus.Article{ID: p.DocID}
+		}
+		s.articles[i] = a
+		s.source[i] = strings.ToLower(a.Source)
+		s.hashes[i] = p.Hash()
+		if prev != nil {
+			if j, ok := prev.byID[p.ID]; ok {
+				if prev.hashes[j] == s.hashes[i] {
+					st.Kept++
+				} else {
+					st.Changed++
+				}
+			} else {
+				st.Added++
+			}
+			if v, ok := prev.byHash[s.hashes[i]]; ok {
+				s.vecs[i] = v
+				s.byHash[s.hashes[i]] = v
+				continue
+			}
+		} else {
+			st.Added++
+		}
+		if !pending[s.hashes[i]] {
+			pending[s.hashes[i]] = true
+			todo = append(todo, i)
+		}
+	}
+	if prev != nil {
+		for id := range prev.byID {
+			if _, ok := s.byID[id]; !ok {
+				st.Removed++
+			}
+		}
+	}
+	if err := ix.embedAll(ctx, s, todo); err != nil {
+		return nil, st, err
+	}
+	st.Embedded = len(todo)
+	for i := range s.vecs {
+		if s.vecs[i] == nil {
+			s.vecs[i] = s.byHash[s.hashes[i]]
+		}
+	}
+	if err := ix.fill(ctx, s); err != nil {
+		return nil, st, err
+	}
+	return s, st, nil
+}
+
+// passageText is what both sides index: the section heading carries topic
+// words the paragraph itself may not repeat.
+func passageText(p corpus.Passage) string {
+	if p.Section == "" {
+		return p.Text
+	}
+	return p.Section + "\n" + p.Text
+}
+
+// embedAll embeds the passages at todo in batches and records their vectors.
+func (ix *Index) embedAll(ctx context.Context, s *snapshot, todo []int) error {
+	for lo := 0; lo < len(todo); lo += ix.batch {
+		hi := min(lo+ix.batch, len(todo))
+		texts := make([]string, 0, hi-lo)
+		for _, i := range todo[lo:hi] {
+			texts = append(texts, passageText(s.passages[i]))
+		}
+		vecs, err := ix.emb.EmbedDocuments(ctx, texts)
+		if err != nil {
+			return fmt.Errorf("retrieval: embed passages %d-%d of %d: %w", lo, hi, len(todo), err)
+		}
+		if len(vecs) != len(texts) {
+			return fmt.Errorf("retrieval: embedder %s returned %d vectors for %d texts", ix.emb.Name(), len(vecs), len(texts))
+		}
+		want := ix.emb.Dim()
+		for k, i := range todo[lo:hi] {
+			if want <= 0 {
+				want = len(vecs[0])
+			}
+			if len(vecs[k]) == 0 || len(vecs[k]) != want {
+				return fmt.Errorf("retrieval: embedder %s returned a vector of length %d for passage %s", ix.emb.Name(), len(vecs[k]), s.passages[i].ID)
+			}
+			s.vecs[i] = vecs[k]
+			s.byHash[s.hashes[i]] = vecs[k]
+		}
+	}
+	return nil
+}
+
+// fill builds the vector store, the BM25 index and the vocabulary.
+func (ix *Index) fill(ctx context.Context, s *snapshot) error {
+	st, err := newStore(ix.emb)
+	if err != nil {
+		return err
+	}
+	docs := make([]storeDoc, len(s.passages))
+	terms := make([][]string, len(s.passages))
+	for i, p := range s.passages {
+		docs[i] = storeDoc{ID: p.ID, Vector: s.vecs[i], Metadata: map[string]string{metaDoc: p.DocID, metaSource: s.source[i]}}
+		terms[i] = ix.an.terms(passageText(p))
+	}
+	if err := st.add(ctx, docs); err != nil {
+		return fmt.Errorf("retrieval: %w", err)
+	}
+	s.store = st
+	s.bm25 = newBM25(terms)
+	s.vocab = make([]string, 0, len(s.bm25.postings))
+	for t := range s.bm25.postings {
+		s.vocab = append(s.vocab, t)
+	}
+	sort.Strings(s.vocab)
+	return nil
+}
+
+// Metadata keys stored with each vector, used as chromem-go filters.
+const (
+	metaDoc    = "doc_id"
+	metaSource = "source"
+)
+
+// Len returns the number of indexed passages.
+func (ix *Index) Len() int { return len(ix.snap.Load().passages) }
+
+// Embedder returns the embedder that computed the index's vectors.
+func (ix *Index) Embedder() Embedder { return ix.emb }
+
+// Articles lists the corpus articles in corpus order; treat as read-only.
+func (ix *Index) Articles() []*corpus.Article { return ix.snap.Load().corpus.Articles }
+
+// Article returns one article by id.
+func (ix *Index) Article(id string) (*corpus.Article, bool) {
+	return ix.snap.Load().corpus.Article(id)
+}
+
+// Sources lists the distinct publishers in order of first appearance.
+func (ix *Index) Sources() []string { return ix.snap.Load().corpus.Sources() }

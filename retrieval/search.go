@@ -1,0 +1,238 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Errors for bad queries; test with errors.Is.
+var (
+	ErrEmptyQuery   = errors.New("empty query")
+	ErrQueryTooLong = errors.New("query too long")
+	ErrBadPaging    = errors.New("negative K or Offset")
+)
+
+// Candidate depth: each side contributes its top candDepth to fusion.
+const (
+	candDepth    = 50
+	maxCandDepth = 1000
+	// foldWindow is how many results past the requested page are checked
+	// for near-duplicates, so a fold is visible on the page that shows it.
+	foldWindow = 20
+)
+
+// candidate is one passage in the fused ranking.
+type candidate struct {
+	doc     int
+	score   float64
+	dense   float64
+	lexical float64
+	dup     []int // folded near-duplicates (passage indexes)
+}
+
+// Search ranks passages for q and returns the requested page with excerpts.
+// It fails only for bad input (empty, too long, negative paging), a
+// cancelled ctx, or when the dense side fails in DenseOnly mode; in Hybrid
+// mode an embedder failure degrades to BM25 alone (Answer.Degraded).
+func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
+	text := strings.TrimSpace(q.Text)
+	if text == "" {
+		return Answer{}, fmt.Errorf("retrieval: %w", ErrEmptyQuery)
+	}
+	if n := utf8.RuneCountInString(text); n > MaxQueryRunes {
+		return Answer{}, fmt.Errorf("retrieval: %w (%d runes, at most %d)", ErrQueryTooLong, n, MaxQueryRunes)
+	}
+	if q.K < 0 || q.Offset < 0 {
+		return Answer{}, fmt.Errorf("retrieval: %w", ErrBadPaging)
+	}
+	k := q.K
+	if k == 0 {
+		k = DefaultK
+	}
+	k = min(k, MaxK)
+	s := ix.snap.Load()
+	ans := Answer{Query: q.Text}
+	keep := s.filter(q.Source, q.DocID)
+	depth := min(max(candDepth, q.Offset+k+foldWindow), maxCandDepth)
+	qt := ix.queryTerms(s, text)
+
+	cands, degraded, err := ix.rank(ctx, s, text, qt, q.Mode, depth, q.Source, q.DocID, keep)
+	if err != nil {
+		return Answer{}, err
+	}
+	ans.Degraded = degraded
+	foldLimit := min(len(cands), q.Offset+k+foldWindow)
+	cands = ix.foldDuplicates(s, cands, foldLimit)
+
+	conf := 0.0
+	if len(cands) > 0 {
+		conf = ix.confidence(s, qt, cands[0])
+	}
+	if len(cands) == 0 || conf < abstainThreshold {
+		ans.Abstained = true
+		cands = cands[:min(len(cands), maxWeak)]
+		ans.Total = len(cands)
+		if q.Offset > 0 {
+			cands = nil
+		}
+		for i, c := range cands {
+			r := ix.result(s, qt, c, i+1)
+			r.Weak = true
+			ans.Results = append(ans.Results, r)
+		}
+		return ans, nil
+	}
+	ans.Total = len(cands)
+	lo := min(q.Offset, len(cands))
+	hi := min(lo+k, len(cands))
+	for i, c := range cands[lo:hi] {
+		r := ix.result(s, qt, c, lo+i+1)
+		r.Weak = i+lo > 0 && ix.confidence(s, qt, c) < abstainThreshold
+		ans.Results = append(ans.Results, r)
+	}
+	return ans, nil
+}
+
+// maxWeak is how many nearest passages an abstention shows.
+const maxWeak = 2
+
+// filter returns the passage predicate for the source and article filters,
+// or nil when there is none.
+func (s *snapshot) filter(source, docID string) func(int) bool {
+	source = strings.ToLower(strings.TrimSpace(source))
+	docID = strings.TrimSpace(docID)
+	if source == "" && docID == "" {
+		return nil
+	}
+	return func(i int) bool {
+		return (source == "" || s.source[i] == source) && (docID == "" || s.passages[i].DocID == docID)
+	}
+}
+
+// rank runs the rankings the mode asks for and fuses them.
+func (ix *Index) rank(ctx context.Context, s *snapshot, text string, qt queryTerms, mode Mode, depth int,
+	source, docID string, keep func(int) bool) ([]candidate, bool, error) {
+	var lex []scored
+	lexDone := make(chan struct{})
+	if mode != DenseOnly {
+		// BM25 runs while the dense side scans the vectors.
+		go func() {
+			defer close(lexDone)
+			lex = s.bm25.search(qt.terms, depth, keep)
+		}()
+	} else {
+		close(lexDone)
+	}
+	var dense []scored
+	var qvec []float32
+	degraded := false
+	if mode != LexicalOnly {
+		var err error
+		qvec, dense, err = ix.denseSearch(ctx, s, text, depth, source, docID)
+		if err != nil {
+			<-lexDone
+			if mode == DenseOnly || ctx.Err() != nil {
+				return nil, false, err
+			}
+			ix.log.Warn("dense search failed; answering from BM25 alone", "err", err)
+			degraded = true
+		}
+	}
+	<-lexDone
+	return fuse(s, dense, lex, qvec), degraded, nil
+}
+
+// denseSearch embeds the query and asks the vector store.
+func (ix *Index) denseSearch(ctx context.Context, s *snapshot, text string, depth int, source, docID string) ([]float32, []scored, error) {
+	vec, err := ix.emb.EmbedQuery(ctx, text)
+	if err != nil {
+		return nil, nil, fmt.Errorf("retrieval: embed query with %s: %w", ix.emb.Name(), err)
+	}
+	where := map[string]string{}
+	if source = strings.ToLower(strings.TrimSpace(source)); source != "" {
+		where[metaSource] = source
+	}
+	if docID = strings.TrimSpace(docID); docID != "" {
+		where[metaDoc] = docID
+	}
+	hits, err := s.store.query(ctx, vec, depth, where)
+	if err != nil {
+		return nil, nil, fmt.Errorf("retrieval: %w", err)
+	}
+	out := make([]scored, 0, len(hits))
+	for _, h := range hits {
+		if i, ok := s.byID[h.ID]; ok {
+			out = append(out, scored{doc: i, score: h.Similarity})
+		}
+	}
+	return vec, out, nil
+}
+
+// rrfK is the reciprocal-rank-fusion constant (Cormack et al. 2009).
+const rrfK = 60
+
+// fuse merges the dense and lexical rankings with reciprocal rank fusion:
+// score = Σ 1/(rrfK + rank). RRF was chosen over a weighted blend of
+// normalized scores because it ignores score scales (cosine vs BM25, which
+// differ by embedder and corpus) and measured no worse on the dev set (see
+// fusion_test.go and the report in eval). Each candidate also carries its raw
+// cosine (computed for lexical-only hits when the query vector is known) and
+// BM25 score.
+func fuse(s *snapshot, dense, lex []scored, qvec []float32) []candidate {
+	byDoc := map[int]*candidate{}
+	var out []*candidate
+	get := func(doc int) *candidate {
+		c, ok := byDoc[doc]
+		if !ok {
+			c = &candidate{doc: doc}
+			byDoc[doc] = c
+			out = append(out, c)
+		}
+		return c
+	}
+	for r, d := range dense {
+		c := get(d.doc)
+		c.dense = d.score
+		c.score += 1 / float64(rrfK+r+1)
+	}
+	for r, l := range lex {
+		c := get(l.doc)
+		c.lexical = l.score
+		c.score += 1 / float64(rrfK+r+1)
+		if len(dense) > 0 || qvec != nil {
+			if c.dense == 0 && qvec != nil {
+				c.dense = dot(qvec, s.vecs[l.doc])
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.lexical != b.lexical {
+			return a.lexical > b.lexical
+		}
+		return a.doc < b.doc
+	})
+	res := make([]candidate, len(out))
+	for i, c := range out {
+		res[i] = *c
+	}
+	return res
+}
+
+func dot(a, b []float32) float64 {
+	if len(a) != len(b) {
+		return 0
+	}
+	var s float32
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return float64(s)
+}

@@ -1,0 +1,183 @@
+package retrieval
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+	"golang.org/x/text/unicode/norm"
+)
+
+// foldText makes two spellings of the same text compare equal: NFKD with
+// combining marks dropped (so "Qaṭar" = "Qatar"), curly quotes and dashes
+// made straight, non-breaking and other exotic spaces made plain, and
+// lowercase. Offsets are not preserved; use it for matching, never quoting.
+func foldText(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range norm.NFKD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == '\u2018' || r == '\u2019' || r == '\u201B' || r == '\u2032' || r == '\u02BC' || r == '`':
+			r = '\''
+		case r == '\u201C' || r == '\u201D' || r == '\u201E' || r == '\u2033':
+			r = '"'
+		case r == '\u2010' || r == '\u2011' || r == '\u2012' || r == '\u2013' || r == '\u2014' || r == '\u2212':
+			r = '-'
+		case unicode.IsSpace(r):
+			r = ' '
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// foldWords splits folded text into words: runs of letters and digits,
+// with possessives stripped ("qatar's" → "qatar", "taliban'" → "taliban"),
+// other apostrophes removed ("o'neil" → "oneil") and hyphenated words split
+// into their parts ("al-thani" → "al", "thani") so either spelling matches.
+func foldWords(s string) []string {
+	s = foldText(s)
+	var out []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() == 0 {
+			return
+		}
+		w := cur.String()
+		cur.Reset()
+		if strings.HasSuffix(w, "'s") {
+			w = w[:len(w)-2]
+		}
+		w = strings.ReplaceAll(w, "'", "")
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			cur.WriteRune(r)
+		case r == '\'' && cur.Len() > 0 && i+1 < len(rs) && (unicode.IsLetter(rs[i+1])):
+			// Inside a word: keep for now so the possessive can be recognised.
+			cur.WriteRune(r)
+		case r == ',' && cur.Len() > 0 && i+1 < len(rs) && unicode.IsDigit(rs[i+1]) && i > 0 && unicode.IsDigit(rs[i-1]):
+			// Thousands separator: "20,000" stays one number.
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// stopWords are English function words plus the question scaffolding users
+// type around a question ("tell me", "what happened"). They carry no topic,
+// so they neither rank passages nor count as evidence of an answer.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a about above after again against all am an and any are as at be because been
+		before being below between both but by can could did do does doing don down during each few for from further
+		had has have having he her here hers herself him himself his how i if in into is it its itself just me more
+		most my myself no nor not now of off on once only or other our ours ourselves out over own s same she should
+		so some such t than that the their theirs them themselves then there these they this those through to too
+		under until up very was we were what when where which while who whom why will with would you your yours
+		yourself yourselves also ever get got tell told know let like please really much many whats whos hows
+		wheres whens say says said`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// lightWords are content words common in questions but rarely the topic
+// ("how bad is it", "what happened"): they still rank, but weigh little as
+// evidence that a passage answers.
+var lightWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`bad good big small new old happen happened happening thing things way ways
+		someone something anyone anything people person ppl time times day days year years today yesterday
+		mean means think thought want wanted make made go going went come came take took give gave happen
+		situation news latest recent recently right wrong true false exactly actually still`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// analyzer turns text into index terms: folded, stop words removed,
+// stemmed with the Snowball English stemmer. Stems are cached because the
+// same few thousand words recur in every passage and stemming dominates the
+// cost of analysis. Safe for concurrent use.
+type analyzer struct {
+	mu    sync.RWMutex
+	stems map[string]string
+	light map[string]bool // stems of lightWords
+}
+
+// maxStemCache bounds the cache so adversarial query text cannot grow it
+// without limit; past the bound words are stemmed without caching.
+const maxStemCache = 1 << 18
+
+func newAnalyzer() *analyzer {
+	a := &analyzer{stems: make(map[string]string, 4096), light: map[string]bool{}}
+	for w := range lightWords {
+		a.light[english.Stem(w, true)] = true
+	}
+	return a
+}
+
+// isLight reports whether a stem is question scaffolding (see lightWords).
+func (a *analyzer) isLight(stem string) bool { return a.light[stem] }
+
+// stem returns the cached stem of a folded word.
+func (a *analyzer) stem(w string) string {
+	a.mu.RLock()
+	s, ok := a.stems[w]
+	a.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s = english.Stem(w, true)
+	a.mu.Lock()
+	if len(a.stems) < maxStemCache {
+		a.stems[w] = s
+	}
+	a.mu.Unlock()
+	return s
+}
+
+// terms returns the analyzed terms of s in order: stop words dropped,
+// single letters dropped (digits kept), the rest stemmed.
+func (a *analyzer) terms(s string) []string {
+	words := foldWords(s)
+	out := words[:0]
+	for _, w := range words {
+		if stopWords[w] || (utf8.RuneCountInString(w) < 2 && !isDigits(w)) {
+			continue
+		}
+		out = append(out, a.stem(w))
+	}
+	return out
+}
+
+func isDigits(w string) bool {
+	for _, r := range w {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return w != ""
+}
