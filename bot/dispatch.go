@@ -1,0 +1,369 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// Handle answers one interaction through resp: exactly one initial response,
+// then edits or follow-ups. It recovers panics, enforces the channel
+// allowlist and rate limit, decides ephemerality before any work, answers
+// inline when the handler finishes within Config.InlineBudget and otherwise
+// defers and edits, turns errors into short ephemeral messages, logs one
+// line and calls the Observer once. Work after the initial response is
+// detached from ctx's cancellation (it keeps ctx's values), so a finished
+// HTTP request or a shutting-down gateway does not abort it; it is bounded
+// by Config.HandlerTimeout instead.
+func (r *Router) Handle(ctx context.Context, i *discordgo.Interaction, resp Responder) {
+	if i == nil || resp == nil {
+		return
+	}
+	x := &exchange{r: r, i: i, resp: resp, ctx: ctx, start: r.cfg.Now()}
+	x.obs.Kind = kindOf(i.Type)
+	if !r.enter() {
+		x.obs.Outcome = "draining"
+		x.fail(&userError{msg: msgDraining, outcome: "draining"})
+		x.finish()
+		return
+	}
+	defer r.leave()
+	defer x.finish()
+	defer func() {
+		if p := recover(); p != nil {
+			x.fail(fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+		}
+	}()
+	x.dispatch()
+}
+
+// exchange is the state of one interaction being answered.
+type exchange struct {
+	r    *Router
+	i    *discordgo.Interaction
+	resp Responder
+	ctx  context.Context
+
+	start     time.Time
+	responded bool
+	deferred  bool
+	update    bool // the route acknowledges/updates the clicked message
+	obs       Interaction
+	err       error
+	attrs     []slog.Attr
+}
+
+func kindOf(t discordgo.InteractionType) string {
+	switch t {
+	case discordgo.InteractionPing:
+		return "ping"
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		return "autocomplete"
+	case discordgo.InteractionMessageComponent:
+		return "component"
+	case discordgo.InteractionApplicationCommand:
+		return "command"
+	}
+	return "other"
+}
+
+func (x *exchange) dispatch() {
+	i := x.i
+	if i.Type == discordgo.InteractionPing {
+		x.obs.Outcome = "ok"
+		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+		return
+	}
+	rq := &request{i: i}
+	rq.userID, rq.userName = invoker(i)
+	var rt route
+	var found bool
+	switch d := i.Data.(type) {
+	case discordgo.ApplicationCommandInteractionData:
+		rq.cmd = d
+		x.obs.Command = d.Name
+		rt, found = x.r.commands[d.Name]
+	case discordgo.MessageComponentInteractionData:
+		rq.comp = d
+		var name string
+		name, rq.args = parseCustomID(d.CustomID)
+		x.obs.Command = name
+		rt, found = x.r.components[name]
+	}
+	if x.obs.Command == "" {
+		x.obs.Command = "unknown"
+	}
+	if !found || (i.Type == discordgo.InteractionApplicationCommandAutocomplete && rt.complete == nil) {
+		x.fail(&userError{msg: msgUnknown, outcome: "user_error"})
+		return
+	}
+	if x.r.allowed != nil && i.GuildID != "" && !x.r.allowed[i.ChannelID] {
+		x.fail(&userError{msg: x.r.forbiddenMessage(), outcome: "forbidden_channel"})
+		return
+	}
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		x.autocomplete(rt, rq)
+		return
+	}
+	if ok, wait := x.r.limiter.allow(rq.userID); !ok {
+		x.fail(&userError{msg: fmt.Sprintf("Slow down a little: try again in %d s.", waitSeconds(wait)), outcome: "rate_limited"})
+		return
+	}
+	x.update = rt.update
+	rq.private = x.r.isPrivate(rt, rq)
+	x.run(rt, rq)
+}
+
+// invoker is the user behind i: Member.User in guilds, User in DMs.
+func invoker(i *discordgo.Interaction) (id, name string) {
+	u := i.User
+	if i.Member != nil && i.Member.User != nil {
+		u = i.Member.User
+	}
+	if u == nil {
+		return "", "someone"
+	}
+	name = u.GlobalName
+	if name == "" {
+		name = u.Username
+	}
+	if i.Member != nil && i.Member.Nick != "" {
+		name = i.Member.Nick
+	}
+	return u.ID, name
+}
+
+func (r *Router) isPrivate(rt route, rq *request) bool {
+	if rt.private != nil {
+		return rt.private(rq)
+	}
+	if rq.i.Type == discordgo.InteractionMessageComponent {
+		return rq.i.Message != nil && rq.i.Message.Flags&discordgo.MessageFlagsEphemeral != 0
+	}
+	if v, ok := boolOption(rq.cmd.Options, "private"); ok {
+		return v
+	}
+	return r.cfg.PrivateDefault
+}
+
+func (r *Router) forbiddenMessage() string {
+	if len(r.cfg.AllowedChannels) == 0 || len(r.cfg.AllowedChannels) > 5 {
+		return msgForbidden
+	}
+	chans := make([]string, len(r.cfg.AllowedChannels))
+	for k, c := range r.cfg.AllowedChannels {
+		chans[k] = "<#" + c + ">"
+	}
+	return msgForbidden + " Ask me in " + strings.Join(chans, ", ") + "."
+}
+
+// autocomplete answers inline: Discord allows no deferral here.
+func (x *exchange) autocomplete(rt route, rq *request) {
+	choices := rt.complete(rq)
+	if choices == nil {
+		choices = []*discordgo.ApplicationCommandOptionChoice{}
+	}
+	x.obs.Outcome, x.obs.Results = "ok", len(choices)
+	_, x.obs.Query = focusedOption(rq.cmd.Options)
+	data := &discordgo.InteractionResponseData{Choices: choices}
+	clampMessage(data)
+	x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: data})
+}
+
+type outcome struct {
+	rep reply
+	err error
+}
+
+// run executes the handler, answering inline if it is done within the
+// budget and deferring otherwise.
+func (x *exchange) run(rt route, rq *request) {
+	hctx, cancel := context.WithTimeout(context.WithoutCancel(x.ctx), x.r.cfg.HandlerTimeout)
+	defer cancel()
+	done := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- outcome{err: fmt.Errorf("panic in %s handler: %v\n%s", x.obs.Command, p, debug.Stack())}
+			}
+		}()
+		rep, err := rt.handle(hctx, rq)
+		done <- outcome{rep, err}
+	}()
+	budget := time.NewTimer(x.r.cfg.InlineBudget)
+	defer budget.Stop()
+	var res outcome
+	select {
+	case res = <-done:
+	case <-budget.C:
+		x.deferResponse(rq.private)
+		res = <-done
+	}
+	if res.err != nil {
+		x.fail(res.err)
+		return
+	}
+	x.deliver(hctx, res.rep, rq.private)
+}
+
+// deferResponse acknowledges before the work is done: "thinking…" (type 5)
+// for a new message, a silent ack (type 6) for a clicked message.
+func (x *exchange) deferResponse(private bool) {
+	ir := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if x.update {
+		ir.Type = discordgo.InteractionResponseDeferredMessageUpdate
+	} else if private {
+		ir.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	if x.respond(ir) {
+		x.deferred = true
+	}
+}
+
+// deliver sends a handler's reply as the initial response or as an edit.
+func (x *exchange) deliver(ctx context.Context, rep reply, private bool) {
+	x.obs.Outcome, x.obs.Results, x.obs.Query = rep.outcome, rep.results, rep.query
+	if x.obs.Outcome == "" {
+		x.obs.Outcome = "ok"
+	}
+	x.attrs = append(x.attrs, rep.attrs...)
+	if rep.data != nil {
+		clampMessage(rep.data)
+	}
+	switch {
+	case x.responded && !x.deferred:
+		return // the deferral itself failed; nothing more can be sent
+	case x.deferred && rep.data != nil:
+		if err := x.resp.Edit(ctx, editOf(rep.data)); err != nil {
+			x.noteErr(fmt.Errorf("edit response: %w", err))
+			return
+		}
+	case x.deferred:
+		// an acknowledged click that changes nothing
+	case rep.data == nil:
+		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+	default:
+		t := discordgo.InteractionResponseChannelMessageWithSource
+		if x.update {
+			t = discordgo.InteractionResponseUpdateMessage
+		} else if private {
+			rep.data.Flags |= discordgo.MessageFlagsEphemeral
+		}
+		if !x.respond(&discordgo.InteractionResponse{Type: t, Data: rep.data}) {
+			return
+		}
+	}
+	if rep.followup != nil {
+		rep.followup.AllowedMentions = noMentions()
+		rep.followup.Content = truncate(rep.followup.Content, maxContent)
+		rep.followup.Embeds = clampEmbeds(rep.followup.Embeds)
+		if err := x.resp.Followup(ctx, rep.followup); err != nil {
+			x.noteErr(fmt.Errorf("followup: %w", err))
+		}
+	}
+}
+
+// editOf turns message data into an edit that replaces every part of the
+// deferred message ("thinking…" included).
+func editOf(d *discordgo.InteractionResponseData) *discordgo.WebhookEdit {
+	content := d.Content
+	embeds := d.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	comps := d.Components
+	if comps == nil {
+		comps = []discordgo.MessageComponent{}
+	}
+	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions()}
+}
+
+// respond sends the initial response once; false when it failed.
+func (x *exchange) respond(ir *discordgo.InteractionResponse) bool {
+	if x.responded {
+		return false
+	}
+	x.responded = true
+	err := x.resp.Respond(x.ctx, ir)
+	x.obs.Ack = x.r.cfg.Now().Sub(x.start)
+	if err != nil {
+		x.noteErr(fmt.Errorf("initial response: %w", err))
+		return false
+	}
+	return true
+}
+
+// fail shows err to the user as a short message in whatever way is still
+// possible, and records it.
+func (x *exchange) fail(err error) {
+	msg, oc := userMessage(err)
+	x.obs.Outcome = oc
+	if oc == "error" {
+		x.noteErr(err)
+	}
+	data := &discordgo.InteractionResponseData{Content: msg, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}
+	ctx := context.WithoutCancel(x.ctx)
+	switch {
+	case !x.responded && x.i.Type == discordgo.InteractionApplicationCommandAutocomplete:
+		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}})
+	case !x.responded:
+		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data})
+	case x.deferred && !x.update:
+		if e := x.resp.Edit(ctx, editOf(data)); e != nil {
+			x.noteErr(fmt.Errorf("edit error reply: %w", e))
+		}
+	case x.deferred:
+		p := &discordgo.WebhookParams{Content: msg, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}
+		if e := x.resp.Followup(ctx, p); e != nil {
+			x.noteErr(fmt.Errorf("followup error reply: %w", e))
+		}
+	}
+}
+
+// noteErr keeps the first error for the log and marks the outcome.
+func (x *exchange) noteErr(err error) {
+	if x.err == nil {
+		x.err = err
+	} else {
+		x.err = errors.Join(x.err, err)
+	}
+	x.obs.Outcome = "error"
+}
+
+// finish logs the interaction's one line and tells the Observer.
+func (x *exchange) finish() {
+	x.obs.Total = x.r.cfg.Now().Sub(x.start)
+	if !x.responded {
+		x.obs.Ack = x.obs.Total
+	}
+	if x.obs.Outcome == "" {
+		x.obs.Outcome = "ok"
+	}
+	attrs := []slog.Attr{
+		slog.String("kind", x.obs.Kind),
+		slog.String("command", x.obs.Command),
+		slog.String("outcome", x.obs.Outcome),
+		slog.Duration("ack", x.obs.Ack),
+		slog.Duration("latency", x.obs.Total),
+		slog.Int("results", x.obs.Results),
+		slog.Bool("deferred", x.deferred),
+	}
+	if x.r.cfg.LogQueries && x.obs.Query != "" {
+		attrs = append(attrs, slog.String("query", x.obs.Query))
+	}
+	attrs = append(attrs, x.attrs...)
+	level := slog.LevelInfo
+	if x.err != nil {
+		level = slog.LevelError
+		attrs = append(attrs, slog.String("error", x.err.Error()))
+	}
+	x.r.cfg.Logger.LogAttrs(context.WithoutCancel(x.ctx), level, "interaction", attrs...)
+	x.r.cfg.Observer.Observe(x.obs)
+}

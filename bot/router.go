@@ -1,0 +1,171 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// request is what a handler sees of one interaction.
+type request struct {
+	i *discordgo.Interaction
+	// cmd is set for commands and autocomplete, comp for components.
+	cmd  discordgo.ApplicationCommandInteractionData
+	comp discordgo.MessageComponentInteractionData
+	// args are the custom_id's parts after the route.
+	args []string
+	// userID and userName come from i.Member.User, or i.User in DMs.
+	userID, userName string
+	// private is decided by the router before the handler runs.
+	private bool
+}
+
+// reply is a handler's result; the router turns it into Discord responses.
+type reply struct {
+	// data is the message. On an update route nil means "acknowledge the
+	// click without changing the message".
+	data *discordgo.InteractionResponseData
+	// followup, when set, is posted after the initial response (Share).
+	followup *discordgo.WebhookParams
+	// outcome defaults to "ok".
+	outcome string
+	results int
+	query   string
+	// attrs are added to the interaction's log line.
+	attrs []slog.Attr
+}
+
+type handlerFunc func(ctx context.Context, rq *request) (reply, error)
+
+// route is one command or component family.
+type route struct {
+	// def is the command definition (nil for components).
+	def    *discordgo.ApplicationCommand
+	handle handlerFunc
+	// complete answers autocomplete; it must be fast.
+	complete func(rq *request) []*discordgo.ApplicationCommandOptionChoice
+	// private decides ephemerality before work; nil means the "private"
+	// option, else Config.PrivateDefault. Components keep the clicked
+	// message's.
+	private func(rq *request) bool
+	// update marks a component that acknowledges or updates the clicked
+	// message (types 6/7) instead of sending a new one (types 5/4).
+	update bool
+}
+
+// Router dispatches interactions to command and component handlers. It does
+// not know how they arrived: Handle takes the interaction and a Responder,
+// so the gateway and the HTTP endpoint share it. It is the one place for
+// panic recovery, logging, error replies, the channel allowlist, the
+// per-user rate limit and deferral. Safe for concurrent use.
+type Router struct {
+	cfg        Config
+	commands   map[string]route
+	order      []string
+	components map[string]route
+	limiter    *userLimiter
+	allowed    map[string]bool
+
+	mu       sync.Mutex
+	inflight int
+	idle     chan struct{} // closed when inflight drops to 0
+	draining bool
+}
+
+// NewRouter builds the router for s with cfg (zero fields take the defaults
+// of DefaultConfig).
+func NewRouter(s Searcher, cfg Config) *Router {
+	cfg = cfg.withDefaults()
+	r := &Router{
+		cfg:        cfg,
+		commands:   map[string]route{},
+		components: map[string]route{},
+		limiter:    newUserLimiter(cfg.RateLimit, cfg.Now),
+	}
+	if len(cfg.AllowedChannels) > 0 {
+		r.allowed = map[string]bool{}
+		for _, c := range cfg.AllowedChannels {
+			r.allowed[c] = true
+		}
+	}
+	pages := pager{s: s, links: cfg.Links, state: cfg.State, now: cfg.Now}
+	for _, rt := range []route{
+		askRoute(pages),
+		searchRoute(pages),
+		quoteRoute(s, cfg.Links),
+		sourcesRoute(s),
+		helpRoute(),
+		findSourcesRoute(pages),
+	} {
+		r.commands[rt.def.Name] = rt
+		r.order = append(r.order, rt.def.Name)
+	}
+	r.components[routeShare] = shareRoute()
+	r.components[routeMore] = moreRoute(pages)
+	r.components[routeVote] = voteRoute(cfg.State)
+	r.components[routeSources] = sourcesPageRoute(s)
+	return r
+}
+
+// Commands returns the application command definitions, for
+// ApplicationCommandBulkOverwrite.
+func (r *Router) Commands() []*discordgo.ApplicationCommand {
+	out := make([]*discordgo.ApplicationCommand, 0, len(r.order))
+	for _, name := range r.order {
+		out = append(out, r.commands[name].def)
+	}
+	return out
+}
+
+// Drain makes the router answer every new interaction with a short
+// "restarting, try again" ephemeral reply; interactions already being
+// handled finish normally.
+func (r *Router) Drain() {
+	r.mu.Lock()
+	r.draining = true
+	r.mu.Unlock()
+}
+
+// Wait blocks until no interaction is being handled or ctx ends, returning
+// ctx's error in that case. Call Drain first, or new interactions may keep
+// it waiting.
+func (r *Router) Wait(ctx context.Context) error {
+	r.mu.Lock()
+	if r.inflight == 0 {
+		r.mu.Unlock()
+		return nil
+	}
+	idle := r.idle
+	r.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// enter counts an interaction in; false means the router is draining.
+func (r *Router) enter() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.draining {
+		return false
+	}
+	if r.inflight == 0 {
+		r.idle = make(chan struct{})
+	}
+	r.inflight++
+	return true
+}
+
+func (r *Router) leave() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.inflight--
+	if r.inflight == 0 {
+		close(r.idle)
+	}
+}
