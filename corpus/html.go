@@ -29,7 +29,7 @@ type block struct {
 
 // inlineTagRE spots HTML markup inside a plain-text article.
 func inlineTagRE() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)</?(a|i|b|em|strong|span|br|p|u|sup|sub|small|q|cite|abbr|div|h[1-6]|li|ul|ol|blockquote)(\s[^>]*)?/?>`)
+	return regexp.MustCompile(`(?i)</?(a|i|b|em|strong|span|br|p|u|sup|sub|small|q|cite|abbr|div|h[1-6]|li|ul|ol|blockquote|script|style)(\s[^>]*)?/?>`)
 }
 
 // looksLikeHTMLDocument reports whether text is a whole HTML page rather than
