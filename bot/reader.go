@@ -130,7 +130,7 @@ func (rd *articleReader) handleArticle() http.Handler {
 			Canonical: rd.links.ArticleURL(a),
 			Query:     strings.TrimSpace(q),
 		}
-		m := newMatcher(q)
+		m := newQuoteMatcher(q)
 		section := ""
 		for _, para := range a.Paragraphs {
 			v := readerParagraph{N: para.N, Segments: m.segments(para.Text)}

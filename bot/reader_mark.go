@@ -24,7 +24,7 @@ type quoteMatcher struct {
 	pieces []string // its folded sentences, long enough to match alone
 }
 
-func newMatcher(q string) quoteMatcher {
+func newQuoteMatcher(q string) quoteMatcher {
 	m := quoteMatcher{whole: foldForMatch(q)}
 	for _, s := range splitMarkSentences(q) {
 		if f := foldForMatch(s.Text); utf8.RuneCountInString(f) >= markMinRunes {
