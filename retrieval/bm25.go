@@ -76,8 +76,9 @@ type scored struct {
 
 // search returns up to n documents by descending BM25 score for the query
 // terms, keeping only documents for which keep returns true (nil keeps
-// all). Repeated query terms count once.
-func (ix *bm25Index) search(terms []string, n int, keep func(doc int) bool) []scored {
+// all). weights (nil: all 1) scale each term's contribution. Repeated query
+// terms count once.
+func (ix *bm25Index) search(terms []string, weights []float64, n int, keep func(doc int) bool) []scored {
 	if n <= 0 || len(ix.docLen) == 0 {
 		return nil
 	}
@@ -85,7 +86,7 @@ func (ix *bm25Index) search(terms []string, n int, keep func(doc int) bool) []sc
 	acc := *sp
 	var touched []int32
 	seen := map[string]bool{}
-	for _, t := range terms {
+	for k, t := range terms {
 		if seen[t] {
 			continue
 		}
@@ -95,6 +96,9 @@ func (ix *bm25Index) search(terms []string, n int, keep func(doc int) bool) []sc
 			continue
 		}
 		idf := bm25IDF(len(ix.docLen), len(ps))
+		if weights != nil {
+			idf *= weights[k]
+		}
 		for _, p := range ps {
 			if acc[p.doc] == 0 {
 				touched = append(touched, p.doc)

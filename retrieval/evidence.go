@@ -11,7 +11,18 @@ type queryTerms struct {
 	terms   []string
 	weights []float64
 	total   float64
+	// lex and lexWeights are what BM25 searches: the terms, plus the
+	// closest corpus spellings of words the corpus never uses, weighted by
+	// similarity.
+	lex        []string
+	lexWeights []float64
 }
+
+// unknownFactor scales the weight of a query word the corpus never uses:
+// a specific word with no trace in the corpus ("china", "bitcoin") is
+// stronger evidence of an off-corpus question than a rare corpus word is
+// evidence of an on-corpus one.
+const unknownFactor = 1.5
 
 // lightFactor scales the evidence weight of question scaffolding words.
 const lightFactor = 0.25
@@ -29,6 +40,20 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		}
 		seen[t] = true
 		w := s.bm25.idf(t)
+		qt.lex = append(qt.lex, t)
+		qt.lexWeights = append(qt.lexWeights, 1)
+		if s.bm25.df(t) == 0 {
+			w *= unknownFactor
+			// An unknown word that is a misspelling of a corpus word is not
+			// evidence of an off-corpus topic: weigh it like that word.
+			for k, v := range s.vocab.variants(t) {
+				if k == 0 {
+					w = s.bm25.idf(v.term) * v.sim
+				}
+				qt.lex = append(qt.lex, v.term)
+				qt.lexWeights = append(qt.lexWeights, v.sim)
+			}
+		}
 		if ix.an.isLight(t) {
 			w *= lightFactor
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +20,9 @@ type Options struct {
 	Embedder Embedder
 	// Logger receives index and degraded-search events; nil discards them.
 	Logger *slog.Logger
+	// AbstainThreshold is the answer confidence below which Search
+	// abstains; ≤ 0 means the default calibrated for the local embedder.
+	AbstainThreshold float64
 	// EmbedBatch is how many passages go to one EmbedDocuments call
 	// (progress and cancellation granularity); ≤ 0 means 256.
 	EmbedBatch int
@@ -31,12 +33,13 @@ type Options struct {
 // snapshot aside and swaps it in atomically, so a query in flight finishes on
 // the snapshot it started with.
 type Index struct {
-	emb      Embedder
-	log      *slog.Logger
-	an       *analyzer
-	batch    int
-	snap     atomic.Pointer[snapshot]
-	updateMu sync.Mutex // one Update at a time
+	emb       Embedder
+	log       *slog.Logger
+	an        *analyzer
+	batch     int
+	threshold float64
+	snap      atomic.Pointer[snapshot]
+	updateMu  sync.Mutex // one Update at a time
 }
 
 // UpdateStats reports what an Update (or NewIndex) did. Added, Changed,
@@ -60,7 +63,7 @@ type snapshot struct {
 	hashes   []string          // content hash by passage index
 	vecs     [][]float32       // dense vector by passage index
 	byHash   map[string][]float32
-	vocab    []string // sorted distinct terms, for prefix suggestions
+	vocab    *vocabulary
 	bm25     *bm25Index
 	store    *store
 }
@@ -76,6 +79,10 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 	}
 	if ix.log == nil {
 		ix.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	ix.threshold = opts.AbstainThreshold
+	if ix.threshold <= 0 {
+		ix.threshold = defaultAbstainThreshold
 	}
 	if ix.batch <= 0 {
 		ix.batch = 256
@@ -244,11 +251,11 @@ func (ix *Index) fill(ctx context.Context, s *snapshot) error {
 	}
 	s.store = st
 	s.bm25 = newBM25(terms)
-	s.vocab = make([]string, 0, len(s.bm25.postings))
+	vocab := make([]string, 0, len(s.bm25.postings))
 	for t := range s.bm25.postings {
-		s.vocab = append(s.vocab, t)
+		vocab = append(vocab, t)
 	}
-	sort.Strings(s.vocab)
+	s.vocab = newVocabulary(vocab)
 	return nil
 }
 

@@ -61,12 +61,13 @@ func (ix *Index) Suggest(text string, n int) []Result {
 	words := foldWords(text)
 	if len(words) > 0 && !strings.HasSuffix(text, " ") {
 		last := words[len(words)-1]
-		lo := sort.SearchStrings(s.vocab, last)
-		for i := lo; i < len(s.vocab) && i-lo < maxPrefixExpansions && strings.HasPrefix(s.vocab[i], last); i++ {
-			terms = append(terms, s.vocab[i])
+		vt := s.vocab.terms
+		lo := sort.SearchStrings(vt, last)
+		for i := lo; i < len(vt) && i-lo < maxPrefixExpansions && strings.HasPrefix(vt[i], last); i++ {
+			terms = append(terms, vt[i])
 		}
 	}
-	hits := s.bm25.search(terms, n, nil)
+	hits := s.bm25.search(terms, nil, n, nil)
 	qt := ix.queryTerms(s, text)
 	out := make([]Result, 0, len(hits))
 	for r, h := range hits {

@@ -32,6 +32,10 @@ type candidate struct {
 	dense   float64
 	lexical float64
 	dup     []int // folded near-duplicates (passage indexes)
+	// evidence and sentence are the query evidence in the passage and in
+	// its best sentence (set by rerank for the top candidates).
+	evidence, sentence float64
+	scoredEvidence     bool
 }
 
 // Search ranks passages for q and returns the requested page with excerpts.
@@ -65,6 +69,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 		return Answer{}, err
 	}
 	ans.Degraded = degraded
+	if q.Mode == Hybrid {
+		ix.rerank(s, qt, cands)
+	}
 	foldLimit := min(len(cands), q.Offset+k+foldWindow)
 	cands = ix.foldDuplicates(s, cands, foldLimit)
 
@@ -72,7 +79,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	if len(cands) > 0 {
 		conf = ix.confidence(s, qt, cands[0])
 	}
-	if len(cands) == 0 || conf < abstainThreshold {
+	if len(cands) == 0 || conf < ix.threshold {
 		ans.Abstained = true
 		cands = cands[:min(len(cands), maxWeak)]
 		ans.Total = len(cands)
@@ -91,7 +98,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	hi := min(lo+k, len(cands))
 	for i, c := range cands[lo:hi] {
 		r := ix.result(s, qt, c, lo+i+1)
-		r.Weak = i+lo > 0 && ix.confidence(s, qt, c) < abstainThreshold
+		r.Weak = i+lo > 0 && ix.confidence(s, qt, c) < ix.threshold
 		ans.Results = append(ans.Results, r)
 	}
 	return ans, nil
@@ -122,7 +129,7 @@ func (ix *Index) rank(ctx context.Context, s *snapshot, text string, qt queryTer
 		// BM25 runs while the dense side scans the vectors.
 		go func() {
 			defer close(lexDone)
-			lex = s.bm25.search(qt.terms, depth, keep)
+			lex = s.bm25.search(qt.lex, qt.lexWeights, depth, keep)
 		}()
 	} else {
 		close(lexDone)

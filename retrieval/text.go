@@ -97,7 +97,8 @@ var stopWords = func() map[string]bool {
 		so some such t than that the their theirs them themselves then there these they this those through to too
 		under until up very was we were what when where which while who whom why will with would you your yours
 		yourself yourselves also ever get got tell told know let like please really much many whats whos hows
-		wheres whens say says said`) {
+		wheres whens say says said whose whats anybody somebody
+		does doesnt didnt dont isnt wasnt arent werent cant wont`) {
 		m[w] = true
 	}
 	return m
@@ -111,11 +112,22 @@ var lightWords = func() map[string]bool {
 	for _, w := range strings.Fields(`bad good big small new old happen happened happening thing things way ways
 		someone something anyone anything people person ppl time times day days year years today yesterday
 		mean means think thought want wanted make made go going went come came take took give gave happen
-		situation news latest recent recently right wrong true false exactly actually still`) {
+		situation news latest recent recently right wrong true false exactly actually still bring brought
+		put keep kept talk talked ask asked find found show showed look looked seem seemed`) {
 		m[w] = true
 	}
 	return m
 }()
+
+// shorthand expands abbreviations people type in chat to the words news
+// text spells out; applied to passages and queries alike.
+var shorthand = map[string][]string{
+	"pm": {"prime", "minister"}, "fm": {"foreign", "minister"}, "ppl": {"people"}, "govt": {"government"},
+	"gov": {"government"}, "intl": {"international"}, "dept": {"department"}, "admin": {"administration"},
+	"pres": {"president"}, "reps": {"representatives"}, "rep": {"representative"}, "usa": {"us"}, "uk": {"united", "kingdom"}, "jan": {"january"}, "feb": {"february"},
+	"mar": {"march"}, "apr": {"april"}, "jun": {"june"}, "jul": {"july"}, "aug": {"august"},
+	"sep": {"september"}, "sept": {"september"}, "oct": {"october"}, "nov": {"november"}, "dec": {"december"},
+}
 
 // analyzer turns text into index terms: folded, stop words removed,
 // stemmed with the Snowball English stemmer. Stems are cached because the
@@ -139,8 +151,12 @@ func newAnalyzer() *analyzer {
 	return a
 }
 
-// isLight reports whether a stem is question scaffolding (see lightWords).
-func (a *analyzer) isLight(stem string) bool { return a.light[stem] }
+// isLight reports whether a stem is question scaffolding: a lightWords
+// stem or an -ly adverb ("usually", "currently"), which qualify a question
+// rather than name its topic.
+func (a *analyzer) isLight(stem string) bool {
+	return a.light[stem] || (len(stem) > 5 && strings.HasSuffix(stem, "li"))
+}
 
 // stem returns the cached stem of a folded word.
 func (a *analyzer) stem(w string) string {
@@ -163,8 +179,14 @@ func (a *analyzer) stem(w string) string {
 // single letters dropped (digits kept), the rest stemmed.
 func (a *analyzer) terms(s string) []string {
 	words := foldWords(s)
-	out := words[:0]
+	out := make([]string, 0, len(words))
 	for _, w := range words {
+		if exp, ok := shorthand[w]; ok {
+			for _, e := range exp {
+				out = append(out, a.stem(e))
+			}
+			continue
+		}
 		if stopWords[w] || (utf8.RuneCountInString(w) < 2 && !isDigits(w)) {
 			continue
 		}

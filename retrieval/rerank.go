@@ -1,0 +1,41 @@
+package retrieval
+
+import "sort"
+
+// rerankDepth is how many fused candidates are re-scored with evidence.
+const rerankDepth = 20
+
+// Rerank weights: the fused rank score (normalized to the best candidate),
+// the share of query evidence in the whole passage, and in its best
+// sentence. Sentence evidence rewards passages where the query's terms
+// occur together, the way an answering sentence states them.
+var rerankWeights = [3]float64{1, 0.5, 0.5}
+
+// rerank re-scores the first rerankDepth candidates by fused score plus
+// query evidence, and records each one's evidence for abstention.
+func (ix *Index) rerank(s *snapshot, qt queryTerms, cands []candidate) {
+	n := min(len(cands), rerankDepth)
+	if n == 0 {
+		return
+	}
+	top := 0.0
+	for _, c := range cands[:n] {
+		top = max(top, c.score)
+	}
+	for i := range cands[:n] {
+		c := &cands[i]
+		text := passageText(s.passages[c.doc])
+		c.evidence = qt.evidence(ix.termSet(text))
+		c.scoredEvidence = true
+		c.sentence = 0
+		for _, sp := range splitSentences(text) {
+			c.sentence = max(c.sentence, qt.evidence(ix.termSet(text[sp.start:sp.end])))
+		}
+		norm := 0.0
+		if top > 0 {
+			norm = c.score / top
+		}
+		c.score = rerankWeights[0]*norm + rerankWeights[1]*c.evidence + rerankWeights[2]*c.sentence
+	}
+	sort.SliceStable(cands[:n], func(i, j int) bool { return cands[i].score > cands[j].score })
+}
