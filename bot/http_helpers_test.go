@@ -74,10 +74,21 @@ func doHTTP(t *testing.T, req *http.Request) (int, http.Header, []byte) {
 	return res.StatusCode, res.Header, b
 }
 
+// wireResponse is the part of an interaction response the tests read
+// (discordgo cannot unmarshal components, an interface type).
+type wireResponse struct {
+	Type discordgo.InteractionResponseType `json:"type"`
+	Data *struct {
+		Content string                                      `json:"content"`
+		Flags   discordgo.MessageFlags                      `json:"flags"`
+		Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+	} `json:"data"`
+}
+
 // decodeInteractionResponse parses an interaction response body.
-func decodeInteractionResponse(t *testing.T, b []byte) discordgo.InteractionResponse {
+func decodeInteractionResponse(t *testing.T, b []byte) wireResponse {
 	t.Helper()
-	var r discordgo.InteractionResponse
+	var r wireResponse
 	if err := json.Unmarshal(b, &r); err != nil {
 		t.Fatalf("response %q is not an interaction response: %v", b, err)
 	}

@@ -92,16 +92,16 @@ func NewMetrics() *Metrics {
 	return m
 }
 
-// maxLabelLen bounds label values taken from interactions: command names
+// metricMaxLabel bounds label values taken from interactions: command names
 // come from Discord, and a stale registration must not grow the series set
 // without limit.
-const maxLabelLen = 32
+const metricMaxLabel = 32
 
-func label(s, empty string) string {
+func metricLabel(s, empty string) string {
 	if s == "" {
 		return empty
 	}
-	if len(s) > maxLabelLen {
+	if len(s) > metricMaxLabel {
 		return "other"
 	}
 	return s
@@ -112,8 +112,8 @@ func (m *Metrics) Observe(i Interaction) {
 	if m == nil {
 		return
 	}
-	kind := label(i.Kind, "unknown")
-	m.interactions.WithLabelValues(kind, label(i.Command, "none"), label(i.Outcome, "unknown")).Inc()
+	kind := metricLabel(i.Kind, "unknown")
+	m.interactions.WithLabelValues(kind, metricLabel(i.Command, "none"), metricLabel(i.Outcome, "unknown")).Inc()
 	if i.Ack > 0 {
 		m.ack.WithLabelValues(kind).Observe(i.Ack.Seconds())
 	}
