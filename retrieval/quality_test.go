@@ -1,0 +1,61 @@
+package retrieval
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"citebot/corpus"
+)
+
+// TestQualityTargets checks the quality targets on the dev set over
+// the bundled corpus: hybrid Recall@1 ≥ 0.85, Recall@3 ≥ 0.95, hybrid ≥
+// BM25-only on every metric, and every unanswerable question abstains.
+func TestQualityTargets(t *testing.T) {
+	c, _, err := corpus.Bundled()
+	if err != nil {
+		t.Fatalf("bundled corpus: %v", err)
+	}
+	ix := newTestIndex(t, c, nil)
+	f, err := os.Open("../testdata/dev_questions.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	qs, err := ReadQuestions(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reps, err := Evaluate(context.Background(), ix, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reps) != 3 || reps[0].Mode != Hybrid || reps[2].Mode != LexicalOnly {
+		t.Fatalf("reports = %+v, want hybrid, dense, bm25", reps)
+	}
+	for _, r := range reps {
+		t.Logf("%-6s R@1 %.3f R@3 %.3f MRR@5 %.3f abstain %.3f (false abstentions %d) misses %q",
+			r.Mode, r.RecallAt1, r.RecallAt3, r.MRRAt5, r.AbstainAccuracy, r.FalseAbstain, r.Misses)
+	}
+	h, b := reps[0], reps[2]
+	if h.Answerable < 30 || h.Unanswerable < 6 {
+		t.Errorf("dev set has %d answerable and %d unanswerable questions, want ≥ 30 and ≥ 6", h.Answerable, h.Unanswerable)
+	}
+	checks := []struct {
+		name      string
+		got, want float64
+	}{
+		{"hybrid Recall@1", h.RecallAt1, 0.85},
+		{"hybrid Recall@3", h.RecallAt3, 0.95},
+		{"hybrid abstention accuracy", h.AbstainAccuracy, 1},
+		{"hybrid Recall@1 vs bm25", h.RecallAt1, b.RecallAt1},
+		{"hybrid Recall@3 vs bm25", h.RecallAt3, b.RecallAt3},
+		{"hybrid MRR@5 vs bm25", h.MRRAt5, b.MRRAt5},
+		{"hybrid abstention vs bm25", h.AbstainAccuracy, b.AbstainAccuracy},
+	}
+	for _, c := range checks {
+		if c.got < c.want {
+			t.Errorf("%s = %.3f, want ≥ %.3f", c.name, c.got, c.want)
+		}
+	}
+}
