@@ -25,6 +25,10 @@ func newParser() *parser {
 	}
 }
 
+// maxTrailingFragments bounds how many short fragments at the end of an
+// article are taken for a link list; a longer run is content (a list).
+const maxTrailingFragments = 3
+
 // errNothingLeft means a file held no body text once cleaned.
 var errNothingLeft = errors.New("no article text left after cleaning")
 
@@ -152,8 +156,12 @@ func (p *parser) classify(blocks []block, headline, metaTitle string) (string, [
 	}
 	// Trailing fragments with no sentence in them ("Press TV News Roku") are
 	// link lists or page chrome, not the end of the story.
-	for len(paras) > 1 && isShortNonSentence(paras[len(paras)-1].Text) {
-		paras = paras[:len(paras)-1]
+	tail := 0
+	for tail < len(paras)-1 && isShortNonSentence(paras[len(paras)-1-tail].Text) {
+		tail++
+	}
+	if tail <= maxTrailingFragments {
+		paras = paras[:len(paras)-tail]
 	}
 	for i := range paras {
 		paras[i].N = i + 1

@@ -70,6 +70,24 @@ func TestParseMessyText(t *testing.T) {
 			want:         []para{{"", "The director met Baradar in Kabul."}, {"", "The talks were secret."}},
 		},
 		{
+			name: "a few trailing fragments are a link list",
+			file: "a.txt",
+			body: "Intro sentence.\n\nHome\n\nWorld News",
+			want: []para{{"", "Intro sentence."}},
+		},
+		{
+			name: "a long trailing run of fragments is a list and stays",
+			file: "a.txt",
+			body: "Intro sentence.\n\nApples\n\nPears\n\nPlums\n\nFigs",
+			want: []para{{"", "Intro sentence."}, {"", "Apples"}, {"", "Pears"}, {"", "Plums"}, {"", "Figs"}},
+		},
+		{
+			name: "byline and page dateline dropped",
+			file: "a.txt",
+			body: "By Jane Roe, CNN\n\nUpdated 3:04 PM ET, Wed May 24, 2023\n\nThe talks ended on Monday.",
+			want: []para{{"", "The talks ended on Monday."}},
+		},
+		{
 			name: "sub-headings become sections",
 			file: "a.txt",
 			body: "Burns met Baradar on Monday.\nTaliban rejects extension:\nThe Taliban said August 31 is a red line.\n“No extensions,” he said.\nBiden expected to keep deadline:\nBiden decided to keep the deadline.",

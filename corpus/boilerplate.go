@@ -37,14 +37,25 @@ func boilerplateRules() []boilerplateRule {
 		r(30, `\bcan (also )?be accessed at the following\b`),
 		r(30, `\balternate (addresses|domains|urls|links)\b`),
 		// Navigation and calls to action.
-		r(20, `^(read more|also read|related|recommended|more on this|read also)\b\s*:?`),
+		r(20, `^(read more|also read|read also|related( articles| stories| news| coverage| content)?|recommended( for you)?|more on this( story)?|more from \w+|trending( now)?)\s*(:|$)`),
+		r(6, `^(story continues below( this)? advertisement|listen to this article|\d+\s*min(ute)?s? read|share|tweet|email)$`),
+		// Datelines of the page itself: "Updated 3:04 PM ET, Wed May 24, 2023".
+		r(14, `^(published|updated|last updated|posted|first published)\b[^.!?]*$`),
 		r(15, `^follow (us|@)`),
 		r(15, `^(subscribe|sign up) (to|for|now)\b`),
 		r(15, `^click here\b`),
 		r(15, `^share (this|on)\b`),
 		r(3, `^advertisement$`),
+		// Bylines: "By Kylie Atwood, CNN".
+		bylineRule(),
 		r(20, `^download (our|the)\b.*\bapp\b`),
 	}
+}
+
+// bylineRule matches a short "By Jane Doe, Outlet" line; it is case-sensitive
+// so that "by the way" prose is not taken for a byline.
+func bylineRule() boilerplateRule {
+	return boilerplateRule{re: regexp.MustCompile(`^(By|BY) \p{Lu}[^.!?]*$`), maxWords: 10}
 }
 
 // isBoilerplate reports whether a line or block is page furniture.
