@@ -2,7 +2,6 @@ package retrieval
 
 import (
 	"math"
-	"unicode/utf8"
 )
 
 // queryTerms is a query analyzed once per search: its distinct content
@@ -16,7 +15,15 @@ type queryTerms struct {
 	// similarity.
 	lex        []string
 	lexWeights []float64
+	// variants[i] are the corpus terms spelled close to terms[i], so that
+	// matching a passage never compares spellings again.
+	variants [][]variant
 }
+
+// maxQueryTerms caps the distinct terms used from one query: evidence
+// scoring is per term and per sentence, and a wall of pasted text should not
+// cost seconds.
+const maxQueryTerms = 64
 
 // unknownFactor scales the weight of a query word the corpus never uses:
 // a specific word with no trace in the corpus ("china", "bitcoin") is
@@ -38,15 +45,20 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		if seen[t] {
 			continue
 		}
+		if len(qt.terms) == maxQueryTerms {
+			break
+		}
 		seen[t] = true
 		w := s.bm25.idf(t)
 		qt.lex = append(qt.lex, t)
 		qt.lexWeights = append(qt.lexWeights, 1)
+		vs := s.vocab.variants(t, maxMatchVariants)
+		qt.variants = append(qt.variants, vs)
 		if s.bm25.df(t) == 0 {
 			w *= unknownFactor
 			// An unknown word that is a misspelling of a corpus word is not
 			// evidence of an off-corpus topic: weigh it like that word.
-			for k, v := range s.vocab.variants(t) {
+			for k, v := range vs[:min(len(vs), maxVariants)] {
 				if k == 0 {
 					w = s.bm25.idf(v.term) * v.sim
 				}
@@ -75,35 +87,31 @@ func (ix *Index) termSet(text string) termSet {
 	return ts
 }
 
-// match returns how well term t is present in ts: 1 for the exact term, the
-// trigram similarity of the closest spelling variant when it is at least
-// fuzzyMin ("akhunzada" vs "akhundzada" ≈ 0.74), else 0.
-func match(t string, ts termSet) float64 {
-	if ts[t] {
+// match returns how well query term i is present in ts: 1 for the exact
+// term, else the trigram similarity of the closest spelling variant in ts
+// ("akhunzada" vs "akhundzada" ≈ 0.74), else 0.
+func (qt queryTerms) match(i int, ts termSet) float64 {
+	if ts[qt.terms[i]] {
 		return 1
 	}
-	if utf8.RuneCountInString(t) < fuzzyMinLen {
-		return 0
-	}
-	best := 0.0
-	for u := range ts {
-		if utf8.RuneCountInString(u) < fuzzyMinLen {
-			continue
-		}
-		if sim := trigramDice(t, u); sim > best {
-			best = sim
+	for _, v := range qt.variants[i] { // best first
+		if v.term != qt.terms[i] && ts[v.term] {
+			return v.sim
 		}
 	}
-	if best < fuzzyMin {
-		return 0
-	}
-	return best
+	return 0
 }
 
 // Spelling-variant matching: only words of 4+ letters, and only close ones.
 const (
-	fuzzyMinLen = 4
-	fuzzyMin    = 0.5
+	// maxMatchVariants bounds the spellings of one query term that count
+	// as matches in evidence.
+	maxMatchVariants = 8
+	fuzzyMinLen      = 4
+	fuzzyMin         = 0.5
+	// fuzzyMaxLen keeps pathological input (one 4,000-letter "word") from
+	// making spelling matching quadratic; no real word is that long.
+	fuzzyMaxLen = 40
 )
 
 // evidence is the IDF-weighted fraction of the query's terms present in ts
@@ -113,8 +121,8 @@ func (qt queryTerms) evidence(ts termSet) float64 {
 		return 0
 	}
 	var got float64
-	for i, t := range qt.terms {
-		got += qt.weights[i] * match(t, ts)
+	for i := range qt.terms {
+		got += qt.weights[i] * qt.match(i, ts)
 	}
 	return got / qt.total
 }

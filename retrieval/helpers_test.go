@@ -24,7 +24,7 @@ func testCorpus(t *testing.T) *corpus.Corpus {
 			"CNN has reached out to the US State Department for comment. No reply came.",
 		},
 		"nat": {
-			"Sheikh Mohammed visited Haibatullah Akhundzada on May 12 in Kandahar, where the Taliban was started. The talks were about isolation.",
+			"Sheikh Mohammed bin Abdulrahman, also the Foreign Minister of Qatar, visited Haibatullah Akhundzada on May 12 in Kandahar, where the Taliban was started. The talks were about isolation.",
 			"Taliban fighters also exchanged gunfire with Iranian border guards on Saturday.",
 		},
 		"wx": {
@@ -40,6 +40,11 @@ func testCorpus(t *testing.T) *corpus.Corpus {
 			c.Passages = append(c.Passages, p)
 		}
 	}
+	// Unrelated filler, so document frequencies resemble a real corpus
+	// rather than six passages where every shared word looks common.
+	filler := SyntheticCorpus(10, 3)
+	c.Articles = append(c.Articles, filler.Articles...)
+	c.Passages = append(c.Passages, filler.Passages...)
 	return c
 }
 

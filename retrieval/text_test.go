@@ -51,7 +51,7 @@ func TestTrigramVariants(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := ""
-		if vs := v.variants(tt.in); len(vs) > 0 {
+		if vs := v.variants(tt.in, 2); len(vs) > 0 {
 			got = vs[0].term
 		}
 		if got != tt.want {

@@ -37,10 +37,10 @@ type variant struct {
 	sim  float64
 }
 
-// variants returns up to maxVariants vocabulary terms whose trigram Dice
+// variants returns up to limit vocabulary terms whose trigram Dice
 // similarity to t is at least fuzzyMin, best first.
-func (v *vocabulary) variants(t string) []variant {
-	if utf8.RuneCountInString(t) < fuzzyMinLen {
+func (v *vocabulary) variants(t string, limit int) []variant {
+	if n := utf8.RuneCountInString(t); n < fuzzyMinLen || n > fuzzyMaxLen {
 		return nil
 	}
 	tg := trigrams(t)
@@ -68,5 +68,5 @@ func (v *vocabulary) variants(t string) []variant {
 		}
 		return out[a].term < out[b].term
 	})
-	return out[:min(len(out), maxVariants)]
+	return out[:min(len(out), limit)]
 }

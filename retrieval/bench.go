@@ -1,0 +1,185 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand"
+	"runtime"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"citebot/corpus"
+)
+
+// SyntheticCorpus generates n realistic-looking passages from seed: words
+// drawn from a Zipf-distributed vocabulary of made-up words, capitalized
+// names sprinkled in, sentences of 6–20 words, passages of ~40–120 words,
+// ten passages per article over a handful of publishers. The same n and seed
+// always give the same corpus.
+func SyntheticCorpus(n int, seed int64) *corpus.Corpus {
+	rng := rand.New(rand.NewSource(seed))
+	vocab := syntheticWords(rng, 20000, 2, 4)
+	names := syntheticWords(rng, 2000, 2, 3)
+	for i, nm := range names {
+		names[i] = strings.ToUpper(nm[:1]) + nm[1:]
+	}
+	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(vocab)-1))
+	sources := []string{"Wire One", "The Daily Ledger", "Global Post", "Evening Standard-Bearer", "Metro Times"}
+	c := &corpus.Corpus{}
+	var art *corpus.Article
+	for i := 0; i < n; i++ {
+		if i%10 == 0 {
+			art = &corpus.Article{ID: fmt.Sprintf("syn%06d", i/10), Source: sources[(i/10)%len(sources)],
+				Title: fmt.Sprintf("Synthetic article %d", i/10), Published: "2024-01-01"}
+			c.Articles = append(c.Articles, art)
+		}
+		var b strings.Builder
+		words := 40 + rng.Intn(81)
+		for w := 0; w < words; {
+			sl := min(6+rng.Intn(15), words-w)
+			for k := 0; k < sl; k++ {
+				word := vocab[zipf.Uint64()]
+				if rng.Intn(12) == 0 {
+					word = names[rng.Intn(len(names))]
+				}
+				if k == 0 {
+					word = strings.ToUpper(word[:1]) + word[1:]
+					if b.Len() > 0 {
+						b.WriteByte(' ')
+					}
+				} else {
+					b.WriteByte(' ')
+				}
+				b.WriteString(word)
+			}
+			b.WriteByte('.')
+			w += sl
+		}
+		para := len(art.Paragraphs) + 1
+		art.Paragraphs = append(art.Paragraphs, corpus.Paragraph{N: para, Text: b.String()})
+		c.Passages = append(c.Passages, corpus.Passage{ID: corpus.PassageID(art.ID, para, 1), DocID: art.ID,
+			Paragraph: para, Part: 1, Text: b.String()})
+	}
+	return c
+}
+
+// syntheticWords makes n distinct pronounceable words of lo–hi syllables.
+func syntheticWords(rng *rand.Rand, n, lo, hi int) []string {
+	cons := []string{"b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "sh", "th", "br", "st"}
+	vow := []string{"a", "e", "i", "o", "u", "ai", "ou"}
+	seen := map[string]bool{}
+	out := make([]string, 0, n)
+	for len(out) < n {
+		var b strings.Builder
+		for s := lo + rng.Intn(hi-lo+1); s > 0; s-- {
+			b.WriteString(cons[rng.Intn(len(cons))])
+			b.WriteString(vow[rng.Intn(len(vow))])
+		}
+		if w := b.String(); !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// benchQueries is how many queries each latency figure is measured over.
+const benchQueries = 40
+
+// Bench builds an index over a synthetic corpus of each size (nil or empty
+// sizes: 1k, 10k, 100k) with the local embedder and writes a table: build
+// time, embedding rate, query latency p50/p95 for hybrid search, chromem-go
+// alone and BM25 alone, the hybrid overhead over chromem-go's own query
+// time (fusion, rerank, excerpts, folding), and heap in use.
+func Bench(ctx context.Context, sizes []int, w io.Writer) error {
+	if len(sizes) == 0 {
+		sizes = []int{1000, 10000, 100000}
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "passages\tbuild\tembed/s\thybrid p50\thybrid p95\tchromem p50\tchromem p95\tbm25 p50\tbm25 p95\toverhead p50\theap MiB\t")
+	for _, n := range sizes {
+		if n <= 0 {
+			return fmt.Errorf("bench: size %d must be positive", n)
+		}
+		row, err := benchSize(ctx, n)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(tw, row)
+		tw.Flush()
+	}
+	return tw.Flush()
+}
+
+func benchSize(ctx context.Context, n int) (string, error) {
+	c := SyntheticCorpus(n, 42)
+	texts := make([]string, len(c.Passages))
+	for i, p := range c.Passages {
+		texts[i] = p.Text
+	}
+	emb := NewLocalEmbedder(0)
+	start := time.Now()
+	if _, err := emb.EmbedDocuments(ctx, texts); err != nil {
+		return "", fmt.Errorf("bench: %w", err)
+	}
+	rate := float64(n) / time.Since(start).Seconds()
+
+	start = time.Now()
+	ix, err := NewIndex(ctx, c, Options{Embedder: NewLocalEmbedder(0)})
+	if err != nil {
+		return "", fmt.Errorf("bench: %w", err)
+	}
+	build := time.Since(start)
+
+	rng := rand.New(rand.NewSource(7))
+	queries := make([]string, benchQueries)
+	for i := range queries {
+		words := strings.Fields(texts[rng.Intn(len(texts))])
+		k := rng.Intn(max(1, len(words)-6))
+		queries[i] = strings.Join(words[k:k+min(6, len(words)-k)], " ")
+	}
+	s := ix.snap.Load()
+	var hyb, chr, lex []time.Duration
+	for _, q := range queries {
+		t0 := time.Now()
+		if _, err := ix.Search(ctx, Query{Text: q}); err != nil {
+			return "", fmt.Errorf("bench: %w", err)
+		}
+		hyb = append(hyb, time.Since(t0))
+		vec, _ := ix.emb.EmbedQuery(ctx, q)
+		t0 = time.Now()
+		if _, err := s.store.query(ctx, vec, candDepth, nil); err != nil {
+			return "", fmt.Errorf("bench: %w", err)
+		}
+		chr = append(chr, time.Since(t0))
+		qt := ix.queryTerms(s, q)
+		t0 = time.Now()
+		s.bm25.search(qt.lex, qt.lexWeights, candDepth, nil)
+		lex = append(lex, time.Since(t0))
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	runtime.KeepAlive(ix)
+	hp, cp := pct(hyb, 50), pct(chr, 50)
+	return fmt.Sprintf("%d\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%+.1f%%\t%.0f\t", n, build.Round(time.Millisecond), rate,
+		fmtDur(hp), fmtDur(pct(hyb, 95)), fmtDur(cp), fmtDur(pct(chr, 95)), fmtDur(pct(lex, 50)), fmtDur(pct(lex, 95)),
+		100*(float64(hp)-float64(cp))/float64(cp), float64(ms.HeapInuse)/(1<<20)), nil
+}
+
+// pct returns the p-th percentile (nearest rank) of ds.
+func pct(ds []time.Duration, p int) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[min(len(s)-1, (len(s)*p+99)/100-1)]
+}
+
+func fmtDur(d time.Duration) string {
+	return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000)
+}
