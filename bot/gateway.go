@@ -1,0 +1,221 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// drainTimeout bounds how long shutdown waits for in-flight interactions.
+const drainTimeout = 10 * time.Second
+
+// GatewayConfig connects the bot to Discord's gateway.
+type GatewayConfig struct {
+	// Token is the bot token (DISCORD_TOKEN), with or without "Bot ".
+	Token string
+	// AppID is the application id (DISCORD_APP_ID).
+	AppID string
+	// GuildID registers commands to one server (instant updates); empty
+	// registers them globally.
+	GuildID string
+	// APIURL is the base of every REST call, the gateway lookup included
+	// (DISCORD_API_URL); empty means https://discord.com.
+	APIURL string
+	// Register makes RunGateway bulk-overwrite the commands on start.
+	Register bool
+	// Logger receives discordgo's warnings and errors; nil discards.
+	Logger *slog.Logger
+	// HTTPClient is used for REST calls; nil means a client with a 20 s
+	// timeout.
+	HTTPClient *http.Client
+}
+
+func (c GatewayConfig) validate() error {
+	if strings.TrimSpace(c.Token) == "" {
+		return errors.New("DISCORD_TOKEN is not set: put the bot token from the Discord developer portal in the environment or .env (see .env.example)")
+	}
+	if strings.TrimSpace(c.AppID) == "" {
+		return errors.New("DISCORD_APP_ID is not set: put the application id from the Discord developer portal in the environment or .env (see .env.example)")
+	}
+	if _, err := apiBase(c.APIURL); err != nil {
+		return err
+	}
+	return nil
+}
+
+// apiBase parses DISCORD_API_URL.
+func apiBase(raw string) (*url.URL, error) {
+	if raw == "" {
+		raw = DefaultAPIURL
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("DISCORD_API_URL %q is not an http(s) base URL like %s", raw, DefaultAPIURL)
+	}
+	return u, nil
+}
+
+// newSession builds a discordgo session with state caching off, minimal
+// intents, plain-text frames, and every REST call sent to APIURL.
+func newSession(cfg GatewayConfig) (*discordgo.Session, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	token := strings.TrimSpace(cfg.Token)
+	if !strings.HasPrefix(token, "Bot ") {
+		token = "Bot " + token
+	}
+	s, err := discordgo.New(token)
+	if err != nil {
+		return nil, fmt.Errorf("discord session: %w", err)
+	}
+	s.StateEnabled = false
+	s.Identify.Intents = discordgo.IntentsNone // interactions need no intents
+	s.Compress = false
+	s.Identify.Compress = false
+	s.LogLevel = discordgo.LogWarning // LogDebug would log the IDENTIFY payload, token included
+	s.Client = apiClient(cfg)
+	return s, nil
+}
+
+// apiClient returns cfg's HTTP client, rewriting requests to APIURL when it
+// is not Discord's: discordgo's Endpoint* URLs are fixed at package init.
+func apiClient(cfg GatewayConfig) *http.Client {
+	c := cfg.HTTPClient
+	if c == nil {
+		c = &http.Client{Timeout: 20 * time.Second}
+	}
+	base, _ := apiBase(cfg.APIURL) // validated already
+	if base.String() == DefaultAPIURL || base.String() == DefaultAPIURL+"/" {
+		return c
+	}
+	next := c.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	clone := *c
+	clone.Transport = rewriteTransport{base: base, next: next}
+	return &clone
+}
+
+// rewriteTransport sends each request to base's scheme and host (and path
+// prefix), keeping the path and query discordgo built.
+type rewriteTransport struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	r.URL.Scheme = t.base.Scheme
+	r.URL.Host = t.base.Host
+	r.URL.Path = strings.TrimRight(t.base.Path, "/") + r.URL.Path
+	if r.URL.RawPath != "" {
+		r.URL.RawPath = strings.TrimRight(t.base.EscapedPath(), "/") + r.URL.RawPath
+	}
+	r.Host = t.base.Host
+	return t.next.RoundTrip(r)
+}
+
+// routeDiscordLogs sends discordgo's package-level log output to logger, with
+// the token redacted in case a message ever contains it.
+func routeDiscordLogs(logger *slog.Logger, token string) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	bare := strings.TrimPrefix(strings.TrimSpace(token), "Bot ")
+	discordgo.Logger = func(msgL, _ int, format string, a ...any) {
+		msg := fmt.Sprintf(format, a...)
+		if bare != "" {
+			msg = strings.ReplaceAll(msg, bare, "[redacted]")
+		}
+		level := slog.LevelInfo
+		switch msgL {
+		case discordgo.LogError:
+			level = slog.LevelError
+		case discordgo.LogWarning:
+			level = slog.LevelWarn
+		case discordgo.LogDebug:
+			level = slog.LevelDebug
+		}
+		logger.Log(context.Background(), level, msg, slog.String("component", "discordgo"))
+	}
+}
+
+// RegisterCommands replaces the application's commands with cmds in one
+// bulk overwrite (idempotent: the same set twice changes nothing), in
+// cfg.GuildID or globally when it is empty.
+func RegisterCommands(ctx context.Context, cfg GatewayConfig, cmds []*discordgo.ApplicationCommand) error {
+	s, err := newSession(cfg)
+	if err != nil {
+		return err
+	}
+	routeDiscordLogs(cfg.Logger, cfg.Token)
+	return registerWith(ctx, s, cfg, cmds)
+}
+
+func registerWith(ctx context.Context, s *discordgo.Session, cfg GatewayConfig, cmds []*discordgo.ApplicationCommand) error {
+	if _, err := s.ApplicationCommandBulkOverwrite(cfg.AppID, cfg.GuildID, cmds, discordgo.WithContext(ctx)); err != nil {
+		where := "globally"
+		if cfg.GuildID != "" {
+			where = "in guild " + cfg.GuildID
+		}
+		return fmt.Errorf("register %d commands %s: %w", len(cmds), where, err)
+	}
+	return nil
+}
+
+// RunGateway connects to Discord's gateway and serves interactions with r
+// until ctx ends; then it drains r (new interactions are told to retry),
+// waits up to 10 s for in-flight ones, closes the session and returns nil.
+// It registers r's commands first when cfg.Register is set.
+func RunGateway(ctx context.Context, cfg GatewayConfig, r *Router) error {
+	if r == nil {
+		return errors.New("run gateway: nil router")
+	}
+	s, err := newSession(cfg)
+	if err != nil {
+		return err
+	}
+	routeDiscordLogs(cfg.Logger, cfg.Token)
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Register {
+		if err := registerWith(ctx, s, cfg, r.Commands()); err != nil {
+			return err
+		}
+	}
+	// Work on an interaction must outlive ctx so that shutdown lets it finish.
+	hctx := context.WithoutCancel(ctx)
+	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+		if ic == nil || ic.Interaction == nil {
+			return
+		}
+		r.Handle(hctx, ic.Interaction, &gatewayResponder{s: s, i: ic.Interaction, appID: cfg.AppID})
+	})
+	if err := s.Open(); err != nil {
+		return fmt.Errorf("connect to discord gateway: %w", err)
+	}
+	logger.Info("connected to discord gateway")
+	<-ctx.Done()
+	r.Drain()
+	wctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
+	defer cancel()
+	if err := r.Wait(wctx); err != nil {
+		logger.Warn("shutdown: interactions still running", slog.String("error", err.Error()))
+	}
+	if err := s.Close(); err != nil {
+		logger.Warn("close discord session", slog.String("error", err.Error()))
+	}
+	logger.Info("disconnected from discord gateway")
+	return nil
+}
