@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"strconv"
+	"strings"
+
+	"citebot/retrieval"
+)
+
+const benchUsage = `Usage: citebot bench [-sizes 1000,10000,100000]
+
+Builds synthetic corpora of the given sizes (passages) from a seeded generator
+and prints, for each: index build time, passages embedded per second, query
+latency p50/p95 for hybrid, chromem-go alone and BM25 alone, and memory. It is a
+benchmark, not a test: figures depend on the machine.
+
+Flags:
+  -sizes LIST   comma-separated corpus sizes (default 1000,10000,100000)
+`
+
+func runBench(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	sizesFlag := fs.String("sizes", "1000,10000,100000", "")
+	pos, err := parseFlags(fs, benchUsage, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef(benchUsage, "unexpected argument %q", pos[0])
+	}
+	var sizes []int
+	for _, s := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 10 || n > 1_000_000 {
+			return usagef(benchUsage, "-sizes: %q is not a size between 10 and 1000000", s)
+		}
+		sizes = append(sizes, n)
+	}
+	return retrieval.Bench(ctx, sizes, e.stdout)
+}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+)
+
+const indexUsage = `Usage: citebot index
+
+Builds the index of the corpus (CITEBOT_CORPUS, or the bundled one) with the
+configured embedder, or refreshes the persisted one at CITEBOT_INDEX: only new
+or changed passages are embedded, removed ones are deleted, the rest is kept.
+Prints what it did.
+`
+
+func runIndex(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	pos, err := parseFlags(fs, indexUsage, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef(indexUsage, "unexpected argument %q", pos[0])
+	}
+	c, err := e.config()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	ix, err := openIndex(ctx, c, e.logger(c), nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "indexed %d passages with %s in %v\n", ix.Len(), ix.Embedder().Name(), time.Since(start).Round(time.Millisecond))
+	return nil
+}

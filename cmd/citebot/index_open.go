@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"citebot/corpus"
+	"citebot/retrieval"
+)
+
+// loadCorpus reads CITEBOT_CORPUS, or the bundled corpus when it is unset,
+// logging every skipped file.
+func loadCorpus(c config, log *slog.Logger) (*corpus.Corpus, error) {
+	var (
+		cp   *corpus.Corpus
+		warn []corpus.Warning
+		err  error
+	)
+	if c.Corpus == "" {
+		cp, warn, err = corpus.Bundled()
+	} else {
+		cp, warn, err = corpus.LoadDir(c.Corpus)
+	}
+	for _, w := range warn {
+		log.Warn("corpus file skipped", "file", w.File, "reason", w.Err)
+	}
+	if err != nil {
+		if c.Corpus != "" {
+			return nil, fmt.Errorf("CITEBOT_CORPUS=%s: %w", c.Corpus, err)
+		}
+		return nil, err
+	}
+	return cp, nil
+}
+
+// newEmbedder builds the embedder CITEBOT_EMBEDDER names.
+func newEmbedder(c config) (retrieval.Embedder, error) {
+	switch c.Embedder {
+	case "openai":
+		qp, dp := prefixes(c)
+		return retrieval.NewOpenAIEmbedder(retrieval.OpenAIConfig{
+			BaseURL: c.EmbedURL, Model: c.EmbedModel, APIKey: c.OpenAIKey,
+			Dimensions: c.EmbedDims, QueryPrefix: qp, DocumentPrefix: dp,
+		})
+	case "ollama":
+		qp, dp := prefixes(c)
+		return retrieval.NewOllamaEmbedder(retrieval.OllamaConfig{
+			BaseURL: c.EmbedURL, Model: c.EmbedModel, QueryPrefix: qp, DocumentPrefix: dp,
+		})
+	default:
+		return retrieval.NewLocalEmbedder(c.EmbedDims), nil
+	}
+}
+
+// prefixes returns the configured query/document prefixes, else the known
+// ones for the model family.
+func prefixes(c config) (query, doc string) {
+	if c.QueryPrefix != "" || c.DocPrefix != "" {
+		return c.QueryPrefix, c.DocPrefix
+	}
+	return retrieval.KnownPrefixes(c.EmbedModel)
+}
+
+// openIndex loads the corpus and builds the index over it. wrap, when not
+// nil, wraps the embedder (metrics).
+func openIndex(ctx context.Context, c config, log *slog.Logger, wrap func(retrieval.Embedder) retrieval.Embedder) (*retrieval.Index, error) {
+	cp, err := loadCorpus(c, log)
+	if err != nil {
+		return nil, err
+	}
+	emb, err := newEmbedder(c)
+	if err != nil {
+		return nil, &configError{fmt.Errorf("CITEBOT_EMBEDDER=%s: %w", c.Embedder, err)}
+	}
+	if wrap != nil {
+		emb = wrap(emb)
+	}
+	return retrieval.NewIndex(ctx, cp, retrieval.Options{Embedder: emb, Logger: log})
+}
