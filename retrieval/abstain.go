@@ -20,10 +20,10 @@ const denseWeight = 0.5
 // the query's content terms the passage contains (exactly or as a spelling
 // variant; words the corpus never uses weigh most), plus half its cosine
 // similarity to the query.
-func (ix *Index) confidence(s *snapshot, qt queryTerms, c candidate) float64 {
+func (ix *Index) confidence(pc *passCache, qt queryTerms, c candidate) float64 {
 	ev := c.evidence
 	if !c.scoredEvidence {
-		ev = qt.evidence(ix.termSet(passageText(s.passages[c.doc])))
+		ev = qt.evidence(pc.get(c.doc).all)
 	}
 	return ev + denseWeight*max(0, c.dense)
 }

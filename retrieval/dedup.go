@@ -15,17 +15,12 @@ const (
 // foldDuplicates walks the first limit candidates in rank order and folds
 // each one into an earlier, higher-ranked candidate from a different
 // article that reports the same fact. Folded candidates leave the ranking.
-func (ix *Index) foldDuplicates(s *snapshot, cands []candidate, limit int) []candidate {
+func (ix *Index) foldDuplicates(pc *passCache, cands []candidate, limit int) []candidate {
 	if limit < 2 {
 		return cands
 	}
-	info := make([]*dupInfo, limit)
-	get := func(i int) *dupInfo {
-		if info[i] == nil {
-			info[i] = ix.newDupInfo(s.passages[cands[i].doc].Text)
-		}
-		return info[i]
-	}
+	s := pc.s
+	get := func(i int) *analyzed { return pc.get(cands[i].doc) }
 	out := make([]candidate, 0, len(cands))
 	var keptIdx []int // index into cands of each kept candidate in out
 	for i := 0; i < len(cands); i++ {
@@ -50,28 +45,14 @@ func (ix *Index) foldDuplicates(s *snapshot, cands []candidate, limit int) []can
 	return out
 }
 
-// dupInfo holds the term sets of a passage and of each of its sentences.
-type dupInfo struct {
-	all       termSet
-	sentences []termSet
-}
-
-func (ix *Index) newDupInfo(text string) *dupInfo {
-	d := &dupInfo{all: ix.termSet(text)}
-	for _, sp := range splitSentences(text) {
-		d.sentences = append(d.sentences, ix.termSet(text[sp.start:sp.end]))
-	}
-	return d
-}
-
 // sameFact reports whether two passages share enough rare vocabulary as
 // wholes and state it in one sentence each.
-func sameFact(s *snapshot, a, b *dupInfo) bool {
+func sameFact(s *snapshot, a, b *analyzed) bool {
 	if weightedJaccard(s, a.all, b.all) < dupPassageMin {
 		return false
 	}
-	for _, x := range a.sentences {
-		for _, y := range b.sentences {
+	for _, x := range a.sents {
+		for _, y := range b.sents {
 			if weightedJaccard(s, x, y) >= dupSentenceMin {
 				return true
 			}

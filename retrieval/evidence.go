@@ -1,9 +1,5 @@
 package retrieval
 
-import (
-	"math"
-)
-
 // queryTerms is a query analyzed once per search: its distinct content
 // terms, each with an evidence weight.
 type queryTerms struct {
@@ -126,36 +122,3 @@ func (qt queryTerms) evidence(ts termSet) float64 {
 	}
 	return got / qt.total
 }
-
-// trigramDice is the Dice coefficient of the boundary-marked character
-// trigrams of a and b.
-func trigramDice(a, b string) float64 {
-	ga, gb := trigrams(a), trigrams(b)
-	if len(ga) == 0 || len(gb) == 0 {
-		return 0
-	}
-	inter := 0
-	for g, n := range ga {
-		inter += min(n, gb[g])
-	}
-	var na, nb int
-	for _, n := range ga {
-		na += n
-	}
-	for _, n := range gb {
-		nb += n
-	}
-	return 2 * float64(inter) / float64(na+nb)
-}
-
-func trigrams(s string) map[string]int {
-	rs := []rune("<" + s + ">")
-	m := make(map[string]int, len(rs))
-	for i := 0; i+3 <= len(rs); i++ {
-		m[string(rs[i:i+3])]++
-	}
-	return m
-}
-
-// sigmoid maps a real to (0, 1).
-func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

@@ -16,15 +16,15 @@ const (
 // pickExcerpt quotes the 1–3 consecutive sentences of text that best answer
 // qt, marking the answering one(s). With no matching sentence (or no query
 // terms) it quotes the opening sentences unmarked.
-func (ix *Index) pickExcerpt(text string, qt queryTerms) Excerpt {
-	spans := splitSentences(text)
+func pickExcerpt(text string, a *analyzed, qt queryTerms) Excerpt {
+	spans := a.spans
 	if len(spans) == 0 {
 		return Excerpt{}
 	}
 	scores := make([]float64, len(spans))
 	best := -1
-	for i, sp := range spans {
-		scores[i] = qt.evidence(ix.termSet(text[sp.start:sp.end]))
+	for i := range spans {
+		scores[i] = qt.evidence(a.sents[i])
 		if scores[i] > 0 && (best < 0 || scores[i] > scores[best]) {
 			best = i
 		}

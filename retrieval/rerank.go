@@ -3,7 +3,7 @@ package retrieval
 import "sort"
 
 // rerankDepth is how many fused candidates are re-scored with evidence.
-const rerankDepth = 20
+const rerankDepth = 15
 
 // Rerank weights: the fused rank score (normalized to the best candidate),
 // the share of query evidence in the whole passage, and in its best
@@ -13,7 +13,7 @@ var rerankWeights = [3]float64{1, 0.5, 0.5}
 
 // rerank re-scores the first rerankDepth candidates by fused score plus
 // query evidence, and records each one's evidence for abstention.
-func (ix *Index) rerank(s *snapshot, qt queryTerms, cands []candidate) {
+func (ix *Index) rerank(pc *passCache, qt queryTerms, cands []candidate) {
 	n := min(len(cands), rerankDepth)
 	if n == 0 {
 		return
@@ -24,12 +24,12 @@ func (ix *Index) rerank(s *snapshot, qt queryTerms, cands []candidate) {
 	}
 	for i := range cands[:n] {
 		c := &cands[i]
-		text := passageText(s.passages[c.doc])
-		c.evidence = qt.evidence(ix.termSet(text))
+		a := pc.get(c.doc)
+		c.evidence = qt.evidence(a.all)
 		c.scoredEvidence = true
 		c.sentence = 0
-		for _, sp := range splitSentences(text) {
-			c.sentence = max(c.sentence, qt.evidence(ix.termSet(text[sp.start:sp.end])))
+		for _, ts := range a.sents {
+			c.sentence = max(c.sentence, qt.evidence(ts))
 		}
 		norm := 0.0
 		if top > 0 {

@@ -7,16 +7,17 @@ import (
 
 // result builds the Result for candidate c at rank, with its excerpt and
 // the near-duplicates folded into it.
-func (ix *Index) result(s *snapshot, qt queryTerms, c candidate, rank int) Result {
+func (ix *Index) result(pc *passCache, qt queryTerms, c candidate, rank int) Result {
+	s := pc.s
 	r := Result{
 		Rank: rank, Passage: s.passages[c.doc], Article: s.articles[c.doc],
 		Score: c.score, Dense: c.dense, Lexical: c.lexical,
-		Excerpt: ix.pickExcerpt(s.passages[c.doc].Text, qt),
+		Excerpt: pickExcerpt(s.passages[c.doc].Text, pc.get(c.doc), qt),
 	}
 	for _, d := range c.dup {
 		r.AlsoReportedBy = append(r.AlsoReportedBy, Result{
 			Rank: rank, Passage: s.passages[d], Article: s.articles[d],
-			Excerpt: ix.pickExcerpt(s.passages[d].Text, qt),
+			Excerpt: pickExcerpt(s.passages[d].Text, pc.get(d), qt),
 		})
 	}
 	return r
@@ -73,7 +74,7 @@ func (ix *Index) Suggest(text string, n int) []Result {
 	for r, h := range hits {
 		p := s.passages[h.doc]
 		out = append(out, Result{Rank: r + 1, Passage: p, Article: s.articles[h.doc], Score: h.score, Lexical: h.score,
-			Excerpt: ix.pickExcerpt(p.Text, qt)})
+			Excerpt: pickExcerpt(p.Text, ix.analyzePassage("", p.Text), qt)})
 	}
 	return out
 }

@@ -22,7 +22,7 @@ const (
 	maxCandDepth = 1000
 	// foldWindow is how many results past the requested page are checked
 	// for near-duplicates, so a fold is visible on the page that shows it.
-	foldWindow = 20
+	foldWindow = 10
 )
 
 // candidate is one passage in the fused ranking.
@@ -69,15 +69,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 		return Answer{}, err
 	}
 	ans.Degraded = degraded
+	pc := newPassCache(ix, s)
 	if q.Mode == Hybrid {
-		ix.rerank(s, qt, cands)
+		ix.rerank(pc, qt, cands)
 	}
 	foldLimit := min(len(cands), q.Offset+k+foldWindow)
-	cands = ix.foldDuplicates(s, cands, foldLimit)
+	cands = ix.foldDuplicates(pc, cands, foldLimit)
 
 	conf := 0.0
 	if len(cands) > 0 {
-		conf = ix.confidence(s, qt, cands[0])
+		conf = ix.confidence(pc, qt, cands[0])
 	}
 	if len(cands) == 0 || conf < ix.threshold {
 		ans.Abstained = true
@@ -87,7 +88,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 			cands = nil
 		}
 		for i, c := range cands {
-			r := ix.result(s, qt, c, i+1)
+			r := ix.result(pc, qt, c, i+1)
 			r.Weak = true
 			ans.Results = append(ans.Results, r)
 		}
@@ -97,8 +98,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	lo := min(q.Offset, len(cands))
 	hi := min(lo+k, len(cands))
 	for i, c := range cands[lo:hi] {
-		r := ix.result(s, qt, c, lo+i+1)
-		r.Weak = i+lo > 0 && ix.confidence(s, qt, c) < ix.threshold
+		r := ix.result(pc, qt, c, lo+i+1)
+		r.Weak = i+lo > 0 && ix.confidence(pc, qt, c) < ix.threshold
 		ans.Results = append(ans.Results, r)
 	}
 	return ans, nil

@@ -10,18 +10,21 @@ import (
 // to its closest spellings ("akhundzada", "offici") without scanning every
 // term. Immutable once built.
 type vocabulary struct {
-	terms []string
-	grams map[string][]int32 // trigram → indexes into terms
+	terms  []string
+	grams  map[string][]int32 // trigram → indexes into terms
+	ngrams []int32            // distinct trigram count by term
 }
 
 func newVocabulary(terms []string) *vocabulary {
 	sort.Strings(terms)
-	v := &vocabulary{terms: terms, grams: map[string][]int32{}}
+	v := &vocabulary{terms: terms, grams: map[string][]int32{}, ngrams: make([]int32, len(terms))}
 	for i, t := range terms {
-		if utf8.RuneCountInString(t) < fuzzyMinLen {
+		if n := utf8.RuneCountInString(t); n < fuzzyMinLen || n > fuzzyMaxLen {
 			continue
 		}
-		for g := range trigrams(t) {
+		tg := trigrams(t)
+		v.ngrams[i] = int32(len(tg))
+		for g := range tg {
 			v.grams[g] = append(v.grams[g], int32(i))
 		}
 	}
@@ -31,6 +34,16 @@ func newVocabulary(terms []string) *vocabulary {
 // maxVariants is how many spellings one unknown word expands to.
 const maxVariants = 2
 
+// trigrams returns the distinct boundary-marked character trigrams of s.
+func trigrams(s string) map[string]struct{} {
+	rs := []rune("<" + s + ">")
+	m := make(map[string]struct{}, len(rs))
+	for i := 0; i+3 <= len(rs); i++ {
+		m[string(rs[i:i+3])] = struct{}{}
+	}
+	return m
+}
+
 // variant is a vocabulary term close to an unknown query word.
 type variant struct {
 	term string
@@ -38,7 +51,9 @@ type variant struct {
 }
 
 // variants returns up to limit vocabulary terms whose trigram Dice
-// similarity to t is at least fuzzyMin, best first.
+// similarity to t (2·shared / (distinct trigrams of t + of the term)) is
+// at least fuzzyMin, best first. Shared trigrams are counted from the
+// trigram index, so no spelling is compared letter by letter.
 func (v *vocabulary) variants(t string, limit int) []variant {
 	if n := utf8.RuneCountInString(t); n < fuzzyMinLen || n > fuzzyMaxLen {
 		return nil
@@ -50,15 +65,9 @@ func (v *vocabulary) variants(t string, limit int) []variant {
 			shared[i]++
 		}
 	}
-	// Dice ≥ fuzzyMin needs at least this many shared trigrams whatever the
-	// other word's length, which prunes most candidates cheaply.
-	need := int(fuzzyMin * float64(len(tg)) / 2)
 	var out []variant
 	for i, n := range shared {
-		if n < need {
-			continue
-		}
-		if sim := trigramDice(t, v.terms[i]); sim >= fuzzyMin {
+		if sim := 2 * float64(n) / float64(len(tg)+int(v.ngrams[i])); sim >= fuzzyMin {
 			out = append(out, variant{v.terms[i], sim})
 		}
 	}
