@@ -140,6 +140,3 @@ func formatExcerpt(ss []retrieval.Sentence, esc func(string) string, budget int)
 	}
 	return b.String()
 }
-
-// plain is the identity escape for terminal output.
-func plain(s string) string { return s }

@@ -92,12 +92,6 @@ func (f *fakeSearcher) Sources() []string {
 	return c.Sources()
 }
 
-func (f *fakeSearcher) seen() []retrieval.Query {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]retrieval.Query(nil), f.queries...)
-}
-
 func sortedKeys(m map[string]retrieval.Result) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -225,8 +225,6 @@ func gatewayIndex(t *testing.T) *retrieval.Index {
 	return ix
 }
 
-const goldQuestion = "Where did Qatar's prime minister meet the Taliban leader?"
-
 func TestGatewayEndToEnd(t *testing.T) {
 	ix := gatewayIndex(t)
 	fd := newFakeDiscord(t)
