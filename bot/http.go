@@ -111,3 +111,23 @@ func NewHTTPHandler(cfg HTTPConfig) http.Handler {
 	}
 	return mux
 }
+
+// NewHTTPServer wraps h in an http.Server for addr (CITEBOT_HTTP_ADDR) with
+// timeouts, so a slow or idle client cannot hold connections forever. Shut
+// it down with Shutdown after Router.Drain, then Router.Wait for the edits
+// still in flight.
+func NewHTTPServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
+	srv := &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	if log != nil {
+		srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	}
+	return srv
+}
