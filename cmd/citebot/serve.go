@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -64,7 +65,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return &configError{fmt.Errorf("CITEBOT_HTTP_ADDR=%s: %w", c.HTTPAddr, err)}
 		}
-		srv = &http.Server{Handler: &handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+		srv = bot.NewHTTPServer(c.HTTPAddr, &handler, log)
 		log.Info("http server listening", "addr", ln.Addr().String())
 		go func() { httpDone <- srv.Serve(ln) }()
 	}
@@ -75,7 +76,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	metrics.SetIndexSize(ix.Len())
-	searcher := metrics.Searcher(ix)
+	// At most one search per core at a time: under load, queued searches
+	// wait briefly instead of all slowing down together (halves ack p99 in
+	// the load test on 2 cores).
+	searcher := bot.LimitSearches(metrics.Searcher(ix), runtime.GOMAXPROCS(0))
 	router := bot.NewRouter(searcher, bot.Config{
 		PrivateDefault:  c.PrivateDefault,
 		AllowedChannels: c.Channels,
