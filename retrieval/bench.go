@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"citebot/corpus"
@@ -98,23 +97,33 @@ func Bench(ctx context.Context, sizes []int, w io.Writer) error {
 	if len(sizes) == 0 {
 		sizes = []int{1000, 10000, 100000}
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "passages\tbuild\tembed/s\thybrid p50\thybrid p95\tchromem p50\tchromem p95\tbm25 p50\tbm25 p95\toverhead p50\theap MiB\t")
 	for _, n := range sizes {
 		if n <= 0 {
 			return fmt.Errorf("bench: size %d must be positive", n)
 		}
+	}
+	// Fixed-width columns rather than tabwriter, so each row prints as soon
+	// as its size is done (100k takes a while).
+	if _, err := fmt.Fprintf(w, benchFormat, "passages", "build", "embed/s", "hybrid p50", "hybrid p95",
+		"chromem p50", "chromem p95", "bm25 p50", "bm25 p95", "overhead", "heap MiB"); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	for _, n := range sizes {
 		row, err := benchSize(ctx, n)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintln(tw, row)
-		tw.Flush()
+		if _, err := fmt.Fprintf(w, benchFormat, row...); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
 	}
-	return tw.Flush()
+	return nil
 }
 
-func benchSize(ctx context.Context, n int) (string, error) {
+const benchFormat = "%8v %9v %8v %11v %11v %12v %12v %9v %9v %9v %9v\n"
+
+// benchSize measures one corpus size and returns the row's cells.
+func benchSize(ctx context.Context, n int) ([]any, error) {
 	c := SyntheticCorpus(n, 42)
 	texts := make([]string, len(c.Passages))
 	for i, p := range c.Passages {
@@ -123,14 +132,14 @@ func benchSize(ctx context.Context, n int) (string, error) {
 	emb := NewLocalEmbedder(0)
 	start := time.Now()
 	if _, err := emb.EmbedDocuments(ctx, texts); err != nil {
-		return "", fmt.Errorf("bench: %w", err)
+		return nil, fmt.Errorf("bench: %w", err)
 	}
 	rate := float64(n) / time.Since(start).Seconds()
 
 	start = time.Now()
 	ix, err := NewIndex(ctx, c, Options{Embedder: NewLocalEmbedder(0)})
 	if err != nil {
-		return "", fmt.Errorf("bench: %w", err)
+		return nil, fmt.Errorf("bench: %w", err)
 	}
 	build := time.Since(start)
 
@@ -146,13 +155,13 @@ func benchSize(ctx context.Context, n int) (string, error) {
 	for _, q := range queries {
 		t0 := time.Now()
 		if _, err := ix.Search(ctx, Query{Text: q}); err != nil {
-			return "", fmt.Errorf("bench: %w", err)
+			return nil, fmt.Errorf("bench: %w", err)
 		}
 		hyb = append(hyb, time.Since(t0))
 		vec, _ := ix.emb.EmbedQuery(ctx, q)
 		t0 = time.Now()
 		if _, err := s.store.query(ctx, vec, candDepth, nil); err != nil {
-			return "", fmt.Errorf("bench: %w", err)
+			return nil, fmt.Errorf("bench: %w", err)
 		}
 		chr = append(chr, time.Since(t0))
 		qt := ix.queryTerms(s, q)
@@ -165,9 +174,9 @@ func benchSize(ctx context.Context, n int) (string, error) {
 	runtime.ReadMemStats(&ms)
 	runtime.KeepAlive(ix)
 	hp, cp := pct(hyb, 50), pct(chr, 50)
-	return fmt.Sprintf("%d\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%+.1f%%\t%.0f\t", n, build.Round(time.Millisecond), rate,
+	return []any{n, build.Round(time.Millisecond), fmt.Sprintf("%.0f", rate),
 		fmtDur(hp), fmtDur(pct(hyb, 95)), fmtDur(cp), fmtDur(pct(chr, 95)), fmtDur(pct(lex, 50)), fmtDur(pct(lex, 95)),
-		100*(float64(hp)-float64(cp))/float64(cp), float64(ms.HeapInuse)/(1<<20)), nil
+		fmt.Sprintf("%+.1f%%", 100*(float64(hp)-float64(cp))/float64(cp)), fmt.Sprintf("%.0f", float64(ms.HeapInuse)/(1<<20))}, nil
 }
 
 // pct returns the p-th percentile (nearest rank) of ds.

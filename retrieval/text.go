@@ -59,10 +59,7 @@ func foldWords(s string) []string {
 		}
 		w := cur.String()
 		cur.Reset()
-		if strings.HasSuffix(w, "'s") {
-			w = w[:len(w)-2]
-		}
-		w = strings.ReplaceAll(w, "'", "")
+		w = strings.ReplaceAll(strings.TrimSuffix(w, "'s"), "'", "")
 		if w != "" {
 			out = append(out, w)
 		}
