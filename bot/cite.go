@@ -28,6 +28,14 @@ const untitled = "Untitled article"
 // citeResult gathers the citation of r, linking it to the answering words.
 func citeResult(r retrieval.Result, links Links) citation {
 	c := citation{Paragraph: r.Passage.Paragraph, Weak: r.Weak, Sentences: r.Excerpt.Sentences}
+	if r.Weak {
+		// A weak result is shown as "not an answer": nothing in it may be
+		// highlighted as if it answered.
+		c.Sentences = make([]retrieval.Sentence, len(r.Excerpt.Sentences))
+		for i, s := range r.Excerpt.Sentences {
+			c.Sentences[i] = retrieval.Sentence{Text: s.Text}
+		}
+	}
 	if len(c.Sentences) == 0 && strings.TrimSpace(r.Passage.Text) != "" {
 		c.Sentences = []retrieval.Sentence{{Text: strings.TrimSpace(r.Passage.Text)}}
 	}

@@ -14,12 +14,6 @@ import (
 // sourcesPerPage keeps a /sources page short enough to scan.
 const sourcesPerPage = 10
 
-// passageCounter is implemented by searchers that know how many passages an
-// article was split into; without it /sources counts paragraphs.
-type passageCounter interface {
-	PassageCount(docID string) int
-}
-
 func sourcesDefinition() *discordgo.ApplicationCommand {
 	return &discordgo.ApplicationCommand{
 		Type:        discordgo.ChatApplicationCommand,
@@ -70,10 +64,9 @@ func sourcesPage(s Searcher, page int) reply {
 		return reply{data: &discordgo.InteractionResponseData{Content: "The corpus is empty.", AllowedMentions: noMentions()}}
 	}
 	lo, hi := page*sourcesPerPage, min((page+1)*sourcesPerPage, len(arts))
-	counter, _ := s.(passageCounter)
 	lines := make([]string, 0, hi-lo)
 	for k, a := range arts[lo:hi] {
-		lines = append(lines, fmt.Sprintf("**%d.** %s", lo+k+1, articleLine(a, counter)))
+		lines = append(lines, fmt.Sprintf("**%d.** %s", lo+k+1, articleLine(a, s)))
 	}
 	e := &discordgo.MessageEmbed{
 		Title:       fmt.Sprintf("Corpus: %d articles from %d sources", len(arts), len(s.Sources())),
@@ -92,7 +85,7 @@ func sourcesPage(s Searcher, page int) reply {
 }
 
 // articleLine is "Title — Publisher, date · N passages".
-func articleLine(a *corpus.Article, counter passageCounter) string {
+func articleLine(a *corpus.Article, s Searcher) string {
 	title := a.Title
 	if strings.TrimSpace(title) == "" {
 		title = untitled
@@ -108,8 +101,5 @@ func articleLine(a *corpus.Article, counter passageCounter) string {
 	if len(meta) > 0 {
 		line += " — " + strings.Join(meta, ", ")
 	}
-	if counter != nil {
-		return line + fmt.Sprintf(" · %d passages", counter.PassageCount(a.ID))
-	}
-	return line + fmt.Sprintf(" · %d paragraphs", len(a.Paragraphs))
+	return line + fmt.Sprintf(" · %d passages", s.PassageCount(a.ID))
 }

@@ -92,6 +92,16 @@ func (f *fakeSearcher) Sources() []string {
 	return c.Sources()
 }
 
+// PassageCount counts one passage per paragraph of the fake articles.
+func (f *fakeSearcher) PassageCount(docID string) int {
+	for _, a := range f.articles {
+		if a.ID == docID {
+			return len(a.Paragraphs)
+		}
+	}
+	return 0
+}
+
 func sortedKeys(m map[string]retrieval.Result) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

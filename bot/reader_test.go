@@ -24,6 +24,7 @@ func (s readerTestSearcher) Passage(string) (retrieval.Result, bool) {
 func (s readerTestSearcher) Suggest(string, int) []retrieval.Result { return nil }
 func (s readerTestSearcher) Articles() []*corpus.Article            { return s.articles }
 func (s readerTestSearcher) Sources() []string                      { return nil }
+func (s readerTestSearcher) PassageCount(string) int                { return 0 }
 func (s readerTestSearcher) Article(id string) (*corpus.Article, bool) {
 	for _, a := range s.articles {
 		if a.ID == id {

@@ -32,7 +32,7 @@ func FormatAnswerText(a retrieval.Answer, links Links) string {
 	}
 	for i, r := range a.Results {
 		c := citeResult(r, links)
-		fmt.Fprintf(&b, "\n[%d] “%s”\n", i+1, formatExcerpt(c.Sentences, oneLine, textExcerptRunes))
+		fmt.Fprintf(&b, "\n[%d] %s\n", i+1, quoteMarks(formatExcerpt(c.Sentences, oneLine, textExcerptRunes)))
 		fmt.Fprintf(&b, "    %s", oneLine(c.Title))
 		if m := textMeta(c); m != "" {
 			b.WriteString(" — " + m)
@@ -69,4 +69,14 @@ func textMeta(c citation) string {
 		parts = append(parts, fmt.Sprintf("paragraph %d", c.Paragraph))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// quoteMarks wraps a quotation in curly quotes unless it already opens with
+// one (a passage that is itself a quote), which would read “““.
+func quoteMarks(s string) string {
+	t := strings.TrimPrefix(s, "**")
+	if strings.HasPrefix(t, "“") || strings.HasPrefix(t, "\"") {
+		return s
+	}
+	return "“" + s + "”"
 }

@@ -26,4 +26,7 @@ type Searcher interface {
 	Article(id string) (*corpus.Article, bool)
 	// Sources lists the distinct publishers.
 	Sources() []string
+	// PassageCount is how many passages the article was cut into (0 for an
+	// unknown id).
+	PassageCount(docID string) int
 }

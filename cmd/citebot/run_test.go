@@ -118,13 +118,22 @@ func TestAskWithNoEnvironment(t *testing.T) {
 	}
 }
 
-func TestAskAbstainsOnSmallTalk(t *testing.T) {
-	code, stdout, stderr := runCmd(t, nil, "ask", "hello")
-	if code != 0 {
-		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
-	}
-	if strings.Contains(stdout, "**") {
-		t.Errorf("small talk produced a highlighted answer:\n%s", stdout)
+// TestAskAbstains checks that questions the corpus cannot answer get the
+// plain abstention and no highlighted (answer-looking) sentence.
+func TestAskAbstains(t *testing.T) {
+	for _, q := range []string{"hello", "what is the weather in Paris", "Who won the 2022 World Cup?"} {
+		t.Run(q, func(t *testing.T) {
+			code, stdout, stderr := runCmd(t, nil, "ask", q)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+			}
+			if !strings.Contains(stdout, "no passage that answers") {
+				t.Errorf("no abstention:\n%s", stdout)
+			}
+			if strings.Contains(stdout, "**") {
+				t.Errorf("a highlighted answer for an unanswerable question:\n%s", stdout)
+			}
+		})
 	}
 }
 
