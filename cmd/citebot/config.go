@@ -27,6 +27,8 @@ type config struct {
 	DocPrefix   string // CITEBOT_EMBED_DOC_PREFIX
 	OpenAIKey   string // OPENAI_API_KEY (never logged)
 
+	AbstainThreshold float64 // CITEBOT_ABSTAIN_THRESHOLD (0 = the index's calibrated default)
+
 	Token           string   // DISCORD_TOKEN (never logged)
 	AppID           string   // DISCORD_APP_ID
 	GuildID         string   // DISCORD_GUILD_ID
@@ -128,6 +130,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			bad("CITEBOT_EMBED_DIMENSIONS", "want a positive whole number, got %q", v)
 		}
 		c.EmbedDims = n
+	}
+	if v := strings.TrimSpace(getenv("CITEBOT_ABSTAIN_THRESHOLD")); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || f > 3 {
+			bad("CITEBOT_ABSTAIN_THRESHOLD", "want a number in (0, 3], got %q", v)
+		}
+		c.AbstainThreshold = f
 	}
 	if c.EmbedURL != "" {
 		if err := checkURL(c.EmbedURL); err != nil {

@@ -76,5 +76,5 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, wrap func(retrie
 	if wrap != nil {
 		emb = wrap(emb)
 	}
-	return retrieval.NewIndex(ctx, cp, retrieval.Options{Embedder: emb, Logger: log})
+	return retrieval.NewIndex(ctx, cp, retrieval.Options{Embedder: emb, Logger: log, AbstainThreshold: c.AbstainThreshold})
 }

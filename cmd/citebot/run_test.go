@@ -85,6 +85,7 @@ func TestRunConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"DISCORD_API_URL": "discord.com"}, "DISCORD_API_URL"},
 		{map[string]string{"CITEBOT_LOG_FORMAT": "xml"}, "CITEBOT_LOG_FORMAT"},
 		{map[string]string{"CITEBOT_EMBED_DIMENSIONS": "-3"}, "CITEBOT_EMBED_DIMENSIONS"},
+		{map[string]string{"CITEBOT_ABSTAIN_THRESHOLD": "high"}, "CITEBOT_ABSTAIN_THRESHOLD"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {
