@@ -26,6 +26,15 @@ type Options struct {
 	// EmbedBatch is how many passages go to one EmbedDocuments call
 	// (progress and cancellation granularity); ≤ 0 means 256.
 	EmbedBatch int
+	// Path is the directory the index persists to (CITEBOT_INDEX); "" or
+	// "off" keeps it in memory only. See persist.go.
+	Path string
+	// Progress, if set, is called after each embedded batch with the
+	// passages embedded so far and the total to embed (see NewProgressPrinter).
+	Progress func(done, total int)
+	// QueryEmbedTimeout bounds embedding a query, so Search falls back to
+	// BM25 quickly when the embedding server is down; 0 means 3s, < 0 none.
+	QueryEmbedTimeout time.Duration
 }
 
 // Index answers queries over a corpus with hybrid retrieval. It is safe for
@@ -40,6 +49,12 @@ type Index struct {
 	threshold float64
 	snap      atomic.Pointer[snapshot]
 	updateMu  sync.Mutex // one Update at a time
+	progress  func(done, total int)
+	// spare holds vectors embedded by builds that failed part-way, by
+	// content hash, so a retry does not embed them again (under updateMu).
+	spare map[string][]float32
+	per   *persister // nil when memory-only
+	last  atomic.Pointer[UpdateStats]
 }
 
 // UpdateStats reports what an Update (or NewIndex) did. Added, Changed,
@@ -87,7 +102,10 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 	if ix.batch <= 0 {
 		ix.batch = 256
 	}
-	if _, err := ix.Update(ctx, c); err != nil {
+	ix.progress = opts.Progress
+	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
+	ix.per = newPersister(opts.Path)
+	if err := ix.start(ctx, c); err != nil {
 		return nil, err
 	}
 	return ix, nil
@@ -103,16 +121,24 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus) (UpdateStats, err
 	}
 	ix.updateMu.Lock()
 	defer ix.updateMu.Unlock()
+	return ix.updateFrom(ctx, c, ix.snap.Load())
+}
+
+// updateFrom builds a snapshot of c reusing prev's vectors, publishes it and
+// persists it when a path is set. prev may be a seed loaded from disk that is
+// never published. The caller holds updateMu.
+func (ix *Index) updateFrom(ctx context.Context, c *corpus.Corpus, prev *snapshot) (UpdateStats, error) {
 	start := time.Now()
-	prev := ix.snap.Load()
 	s, st, err := ix.build(ctx, c, prev)
 	if err != nil {
 		return UpdateStats{}, err
 	}
 	ix.snap.Store(s)
+	ix.spare = nil
 	st.Duration = time.Since(start)
 	ix.log.Info("index updated", "passages", len(s.passages), "added", st.Added, "changed", st.Changed,
 		"removed", st.Removed, "kept", st.Kept, "embedded", st.Embedded, "duration", st.Duration)
+	ix.published(ctx, s, st)
 	return st, nil
 }
 
@@ -168,6 +194,11 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 		} else {
 			st.Added++
 		}
+		if v, ok := ix.spare[s.hashes[i]]; ok {
+			s.vecs[i] = v
+			s.byHash[s.hashes[i]] = v
+			continue
+		}
 		if !pending[s.hashes[i]] {
 			pending[s.hashes[i]] = true
 			todo = append(todo, i)
@@ -181,12 +212,19 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 		}
 	}
 	if err := ix.embedAll(ctx, s, todo); err != nil {
+		ix.keepProgress(ctx, s, prev)
 		return nil, st, err
 	}
 	st.Embedded = len(todo)
 	for i := range s.vecs {
 		if s.vecs[i] == nil {
 			s.vecs[i] = s.byHash[s.hashes[i]]
+		}
+		// Reused and new vectors must agree, or the embedder changed
+		// under the same name (a remote model swapped on the server).
+		if len(s.vecs[i]) != len(s.vecs[0]) {
+			return nil, st, fmt.Errorf("retrieval: %w: passage %s has %d dimensions, passage %s has %d",
+				errMixedDims, s.passages[i].ID, len(s.vecs[i]), s.passages[0].ID, len(s.vecs[0]))
 		}
 	}
 	if err := ix.fill(ctx, s); err != nil {
@@ -206,6 +244,9 @@ func passageText(p corpus.Passage) string {
 
 // embedAll embeds the passages at todo in batches and records their vectors.
 func (ix *Index) embedAll(ctx context.Context, s *snapshot, todo []int) error {
+	if ix.progress != nil && len(todo) > 0 {
+		ix.progress(0, len(todo))
+	}
 	for lo := 0; lo < len(todo); lo += ix.batch {
 		hi := min(lo+ix.batch, len(todo))
 		texts := make([]string, 0, hi-lo)
@@ -229,6 +270,9 @@ func (ix *Index) embedAll(ctx context.Context, s *snapshot, todo []int) error {
 			}
 			s.vecs[i] = vecs[k]
 			s.byHash[s.hashes[i]] = vecs[k]
+		}
+		if ix.progress != nil {
+			ix.progress(hi, len(todo))
 		}
 	}
 	return nil
