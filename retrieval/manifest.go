@@ -1,0 +1,191 @@
+package retrieval
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"time"
+)
+
+// manifestFormat is the persisted layout's version. Bump it when the
+// manifest or the index file changes meaning; older binaries then rebuild
+// rather than misread a newer layout.
+const manifestFormat = 1
+
+// manifestName is the manifest's file name inside the index directory. The
+// manifest is written last: whatever it names is complete.
+const manifestName = "manifest.json"
+
+// indexFilePattern is what a manifest may name: a plain file in the same
+// directory, so a tampered manifest cannot point elsewhere.
+var indexFilePattern = regexp.MustCompile(`^index-[0-9]+\.gob\.gz$`)
+
+// errNoManifest means the directory holds no index yet.
+var errNoManifest = errors.New("no manifest")
+
+// manifest describes one persisted index: who computed its vectors and for
+// which passage contents.
+type manifest struct {
+	FormatVersion int    `json:"format_version"`
+	Embedder      string `json:"embedder"`
+	Dim           int    `json:"dim"`
+	// Gen numbers saves; the index file is index-<Gen>.gob.gz.
+	Gen       uint64 `json:"gen"`
+	IndexFile string `json:"index_file"`
+	SHA256    string `json:"sha256"`
+	Passages  int    `json:"passages"`
+	// Partial is set when the save kept progress of an indexing run that
+	// failed part-way: its passages are a subset of the corpus of the time.
+	Partial bool            `json:"partial,omitempty"`
+	Saved   time.Time       `json:"saved"`
+	Entries []manifestEntry `json:"entries"`
+}
+
+// manifestEntry is one persisted passage: its id and content hash.
+type manifestEntry struct {
+	ID   string `json:"id"`
+	Hash string `json:"hash"`
+}
+
+// readManifest reads and checks dir's manifest against the embedder
+// identity. Every reason not to use it is an error that says why.
+func readManifest(dir, embName string, embDim int) (*manifest, error) {
+	b, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errNoManifest
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("corrupt manifest: %w", err)
+	}
+	switch {
+	case m.FormatVersion <= 0:
+		return nil, fmt.Errorf("corrupt manifest: format version %d", m.FormatVersion)
+	case m.FormatVersion > manifestFormat:
+		return nil, fmt.Errorf("manifest format version %d is newer than this build's %d", m.FormatVersion, manifestFormat)
+	case m.FormatVersion != manifestFormat:
+		return nil, fmt.Errorf("manifest format version %d is no longer supported", m.FormatVersion)
+	case m.Embedder != embName:
+		return nil, fmt.Errorf("index was built with embedder %q, now %q", m.Embedder, embName)
+	case m.Dim <= 0:
+		return nil, fmt.Errorf("corrupt manifest: dimension %d", m.Dim)
+	case embDim > 0 && m.Dim != embDim:
+		return nil, fmt.Errorf("index has %d dimensions, embedder has %d", m.Dim, embDim)
+	case !indexFilePattern.MatchString(m.IndexFile):
+		return nil, fmt.Errorf("corrupt manifest: index file %q", m.IndexFile)
+	case len(m.Entries) != m.Passages:
+		return nil, fmt.Errorf("corrupt manifest: %d entries for %d passages", len(m.Entries), m.Passages)
+	}
+	seen := make(map[string]bool, len(m.Entries))
+	for i, e := range m.Entries {
+		if e.ID == "" || e.Hash == "" || seen[e.ID] {
+			return nil, fmt.Errorf("corrupt manifest: entry %d (%q) is empty or repeated", i, e.ID)
+		}
+		seen[e.ID] = true
+	}
+	return &m, nil
+}
+
+// writeAtomic writes name in dir so that a crash at any moment leaves either
+// the old file or the complete new one: a temp file in the same directory,
+// fsync, rename over name, fsync the directory. It returns the SHA-256 of
+// what write wrote.
+func writeAtomic(dir, name string, write func(w io.Writer) error, hook func(stage string)) (string, error) {
+	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	if err != nil {
+		return "", err
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	h := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 1<<20)
+	w := io.Writer(bw)
+	if hook != nil {
+		w = &hookWriter{w: bw, hook: func() { hook("writing " + name) }}
+	}
+	if err := write(w); err != nil {
+		return "", err
+	}
+	if err := bw.Flush(); err != nil {
+		return "", fmt.Errorf("write %s: %w", tmp, err)
+	}
+	if err := f.Sync(); err != nil {
+		return "", fmt.Errorf("sync %s: %w", tmp, err)
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("close %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
+		return "", err
+	}
+	ok = true
+	if err := syncDir(dir); err != nil {
+		return "", err
+	}
+	if hook != nil {
+		hook("renamed " + name)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// tempPrefix names files being written; leftovers of a crash are removed
+// at the next load.
+const tempPrefix = ".tmp-"
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("sync directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+// fileSHA256 hashes a whole file.
+func fileSHA256(f io.Reader) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// hookWriter calls hook once, after the first megabyte, so a test can kill
+// the process in the middle of a write.
+type hookWriter struct {
+	w      io.Writer
+	n      int
+	called bool
+	hook   func()
+}
+
+func (h *hookWriter) Write(p []byte) (int, error) {
+	n, err := h.w.Write(p)
+	h.n += n
+	if !h.called && h.n >= 1<<20 {
+		h.called = true
+		h.hook()
+	}
+	return n, err
+}

@@ -1,0 +1,320 @@
+package retrieval
+
+import (
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"citebot/corpus"
+)
+
+// The persisted index lives in one directory (CITEBOT_INDEX):
+//
+//	index-<gen>.gob.gz  chromem-go export of the snapshot's one collection, gzip
+//	manifest.json       format version, embedder name and dimension, the index
+//	                    file's name and SHA-256, and every passage's id and
+//	                    content hash
+//
+// A save writes the new index file first, then the manifest that names it,
+// each atomically, and only then removes the old index file; so at any
+// moment the manifest names a complete index. chromem-go's NewPersistentDB
+// is not used (file names from 32-bit hashes collide; writes not atomic).
+
+// errMixedDims means reused and newly embedded vectors differ in length.
+var errMixedDims = errors.New("vectors of different dimensions")
+
+// exportGzipLevel trades file size for speed: float vectors barely
+// compress, and the default level takes several times longer to write.
+const exportGzipLevel = gzip.BestSpeed
+
+// persister owns the index directory. Saves are serialized by mu, and only
+// published (immutable) snapshots or private stores are exported, never a
+// store still being added to.
+type persister struct {
+	dir string
+	mu  sync.Mutex
+	// gen and file are the generation and index file the manifest names;
+	// digest identifies the passages and contents saved, so an unchanged
+	// snapshot is not written again.
+	gen    uint64
+	file   string
+	digest string
+	// hook, for tests, is called at each stage of a save.
+	hook func(stage string)
+}
+
+// newPersister returns nil for a memory-only index ("" or "off").
+func newPersister(path string) *persister {
+	path = strings.TrimSpace(path)
+	if path == "" || strings.EqualFold(path, "off") {
+		return nil
+	}
+	return &persister{dir: path}
+}
+
+// start builds the first snapshot: from scratch when memory-only, else
+// seeded with the persisted vectors whose passage content is unchanged.
+func (ix *Index) start(ctx context.Context, c *corpus.Corpus) error {
+	if c == nil {
+		return errors.New("retrieval: nil corpus")
+	}
+	ix.updateMu.Lock()
+	defer ix.updateMu.Unlock()
+	if ix.per == nil {
+		_, err := ix.updateFrom(ctx, c, nil)
+		return err
+	}
+	if err := os.MkdirAll(ix.per.dir, 0o755); err != nil {
+		return fmt.Errorf("retrieval: index directory: %w", err)
+	}
+	seed, err := ix.per.load(ctx, ix.emb)
+	switch {
+	case errors.Is(err, errNoManifest):
+		ix.log.Info("no persisted index; building", "dir", ix.per.dir)
+	case err != nil:
+		ix.log.Warn("persisted index not usable; rebuilding", "dir", ix.per.dir, "reason", err.Error())
+	default:
+		ix.log.Info("persisted index loaded", "dir", ix.per.dir, "passages", len(seed.byID), "gen", ix.per.gen)
+	}
+	_, err = ix.updateFrom(ctx, c, seed)
+	if seed != nil && errors.Is(err, errMixedDims) {
+		ix.log.Warn("persisted index not usable; rebuilding", "dir", ix.per.dir, "reason", err.Error())
+		ix.spare = nil
+		_, err = ix.updateFrom(ctx, c, nil)
+	}
+	return err
+}
+
+// load reads the persisted index into a seed snapshot (passage ids, content
+// hashes and vectors; never published). Any reason not to trust it is an
+// error: the caller rebuilds rather than mix vectors.
+func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
+	p.removeTemps()
+	m, err := readManifest(p.dir, emb.Name(), emb.Dim())
+	if err != nil {
+		return nil, err
+	}
+	// Remember the generation and file even if the index turns out
+	// unusable: the next save must not reuse the name the manifest still
+	// points at, and removes that file once a new manifest is in place.
+	p.gen, p.file = m.Gen, m.IndexFile
+	f, err := os.Open(filepath.Join(p.dir, m.IndexFile))
+	if err != nil {
+		return nil, fmt.Errorf("index file: %w", err)
+	}
+	defer f.Close()
+	sum, err := fileSHA256(f)
+	if err != nil {
+		return nil, fmt.Errorf("index file: %w", err)
+	}
+	if sum != m.SHA256 {
+		return nil, fmt.Errorf("index file %s: checksum %s, manifest says %s", m.IndexFile, sum, m.SHA256)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, fmt.Errorf("index file: %w", err)
+	}
+	st, err := importStore(f, emb)
+	if err != nil {
+		return nil, fmt.Errorf("index file %s: %w", m.IndexFile, err)
+	}
+	if st.count() != len(m.Entries) {
+		return nil, fmt.Errorf("index file %s holds %d vectors, manifest lists %d", m.IndexFile, st.count(), len(m.Entries))
+	}
+	seed := &snapshot{
+		byID: make(map[string]int, len(m.Entries)), hashes: make([]string, len(m.Entries)),
+		byHash: make(map[string][]float32, len(m.Entries)),
+	}
+	for i, e := range m.Entries {
+		v, err := st.vector(ctx, e.ID)
+		if err != nil {
+			return nil, fmt.Errorf("index file %s: %w", m.IndexFile, err)
+		}
+		if len(v) != m.Dim {
+			return nil, fmt.Errorf("index file %s: passage %s has %d dimensions, manifest says %d", m.IndexFile, e.ID, len(v), m.Dim)
+		}
+		seed.byID[e.ID] = i
+		seed.hashes[i] = e.Hash
+		seed.byHash[e.Hash] = v
+	}
+	if !m.Partial {
+		p.digest = entriesDigest(m.Entries)
+	}
+	return seed, nil
+}
+
+// removeTemps deletes files a crashed save left behind. A temp file younger
+// than a minute may belong to another process saving right now.
+func (p *persister) removeTemps() {
+	ents, _ := os.ReadDir(p.dir)
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), tempPrefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
+			os.Remove(filepath.Join(p.dir, e.Name()))
+		}
+	}
+}
+
+// published runs after every successful build: it records the stats and
+// saves the snapshot when a path is set. A failed save is logged, not
+// returned: the index in memory is good; Save reports the error to a caller
+// that needs it.
+func (ix *Index) published(ctx context.Context, s *snapshot, st UpdateStats) {
+	ix.last.Store(&st)
+	if ix.per == nil {
+		return
+	}
+	if err := ix.per.saveSnapshot(ctx, ix.emb.Name(), s, false); err != nil {
+		ix.log.Warn("index not saved", "dir", ix.per.dir, "err", err)
+	}
+}
+
+// LastStats reports what the last successful build did; for the first one
+// (NewIndex) the counts are against the persisted index, if one was used.
+func (ix *Index) LastStats() UpdateStats {
+	if st := ix.last.Load(); st != nil {
+		return *st
+	}
+	return UpdateStats{}
+}
+
+// Save writes the current snapshot to the index directory unless it is
+// already saved. It is a no-op for a memory-only index. NewIndex and Update
+// save on their own and only log a failure; call Save to learn of it.
+func (ix *Index) Save(ctx context.Context) error {
+	if ix.per == nil {
+		return nil
+	}
+	return ix.per.saveSnapshot(ctx, ix.emb.Name(), ix.snap.Load(), false)
+}
+
+// keepProgress is called when embedding fails part-way: the vectors
+// embedded so far stay in memory for the next attempt and, with a path set,
+// are saved with every reused one as a partial index the next run starts from.
+func (ix *Index) keepProgress(ctx context.Context, s *snapshot, prev *snapshot) {
+	if ix.spare == nil {
+		ix.spare = make(map[string][]float32)
+	}
+	for h, v := range s.byHash {
+		if prev == nil || prev.byHash[h] == nil {
+			ix.spare[h] = v
+		}
+	}
+	if ix.per == nil {
+		return
+	}
+	// A private snapshot of the passages that have a vector.
+	part := &snapshot{byID: map[string]int{}}
+	for i, p := range s.passages {
+		v := s.byHash[s.hashes[i]]
+		if v == nil {
+			continue
+		}
+		part.byID[p.ID] = len(part.passages)
+		part.passages = append(part.passages, p)
+		part.hashes = append(part.hashes, s.hashes[i])
+		part.vecs = append(part.vecs, v)
+	}
+	if len(part.passages) == 0 {
+		return
+	}
+	st, err := newStore(ix.emb)
+	if err == nil {
+		docs := make([]storeDoc, len(part.passages))
+		for i, p := range part.passages {
+			docs[i] = storeDoc{ID: p.ID, Vector: part.vecs[i], Metadata: map[string]string{metaDoc: p.DocID}}
+		}
+		err = st.add(ctx, docs)
+	}
+	if err == nil {
+		part.store = st
+		err = ix.per.saveSnapshot(ctx, ix.emb.Name(), part, true)
+	}
+	if err != nil {
+		ix.log.Warn("indexing progress not saved", "dir", ix.per.dir, "err", err)
+		return
+	}
+	ix.log.Info("indexing progress saved", "dir", ix.per.dir, "passages", len(part.passages), "of", len(s.passages))
+}
+
+// saveSnapshot writes s's store and a manifest naming it, then removes the
+// previous index file. s must be immutable (published, or private to the
+// caller with every document added).
+func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapshot, partial bool) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s == nil || s.store == nil || len(s.passages) == 0 {
+		return nil
+	}
+	entries := make([]manifestEntry, len(s.passages))
+	for i, ps := range s.passages {
+		entries[i] = manifestEntry{ID: ps.ID, Hash: s.hashes[i]}
+	}
+	digest := entriesDigest(entries)
+	if !partial && digest == p.digest {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	gen := p.gen + 1
+	name := fmt.Sprintf("index-%d.gob.gz", gen)
+	sum, err := writeAtomic(p.dir, name, func(w io.Writer) error {
+		zw, err := gzip.NewWriterLevel(w, exportGzipLevel)
+		if err != nil {
+			return err
+		}
+		if err := s.store.export(zw); err != nil {
+			return err
+		}
+		return zw.Close()
+	}, p.hook)
+	if err != nil {
+		return fmt.Errorf("save index: %w", err)
+	}
+	m := manifest{
+		FormatVersion: manifestFormat, Embedder: embName, Dim: len(s.vecs[0]), Gen: gen,
+		IndexFile: name, SHA256: sum, Passages: len(entries), Partial: partial,
+		Saved: time.Now().UTC(), Entries: entries,
+	}
+	if _, err := writeAtomic(p.dir, manifestName, func(w io.Writer) error {
+		return json.NewEncoder(w).Encode(m)
+	}, p.hook); err != nil {
+		os.Remove(filepath.Join(p.dir, name))
+		return fmt.Errorf("save manifest: %w", err)
+	}
+	if p.file != "" && p.file != name {
+		if err := os.Remove(filepath.Join(p.dir, p.file)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove old index: %w", err)
+		}
+	}
+	p.gen, p.file = gen, name
+	p.digest = ""
+	if !partial {
+		p.digest = digest
+	}
+	return nil
+}
+
+// entriesDigest identifies a list of passage ids and content hashes.
+func entriesDigest(es []manifestEntry) string {
+	h := sha256.New()
+	for _, e := range es {
+		io.WriteString(h, e.ID)
+		h.Write([]byte{0})
+		io.WriteString(h, e.Hash)
+		h.Write([]byte{0})
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
