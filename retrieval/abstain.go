@@ -15,15 +15,57 @@ const defaultAbstainThreshold = 0.5
 // denseWeight scales the top passage's cosine similarity in the confidence.
 const denseWeight = 0.5
 
+// typeMissFactor scales the confidence of a passage that holds no
+// expression of the strict answer type the question asks for: a passage
+// about the evacuation with no amount in it cannot say what it cost, however
+// many of the question's words it shares.
+const typeMissFactor = 0.5
+
 // confidence estimates how likely candidate c answers the query, from
 // signals that do not depend on the question set: the IDF-weighted share of
 // the query's content terms the passage contains (exactly or as a spelling
 // variant; words the corpus never uses weigh most), plus half its cosine
-// similarity to the query.
+// similarity to the query; halved when the question asks for a date, number,
+// amount, age, duration or measure and the passage states none.
 func (ix *Index) confidence(pc *passCache, qt queryTerms, c candidate) float64 {
+	a := pc.get(c.doc)
 	ev := c.evidence
 	if !c.scoredEvidence {
-		ev = qt.evidence(pc.get(c.doc).all)
+		ev = qt.evidence(a.all, a.allTypes)
 	}
-	return ev + denseWeight*max(0, c.dense)
+	conf := ev + denseWeight*max(0, c.dense)
+	if qt.atype.strict() && !a.allTypes.has(qt.atype) {
+		conf *= typeMissFactor
+	}
+	return conf
+}
+
+// confidentWindow is how many of the top candidates may carry the answer:
+// when the first one is below the threshold but one of the next is above,
+// that one leads, because a title or a partial name ("Mullah" shared by two
+// people) can rank a passage about someone else first.
+const confidentWindow = 3
+
+// promoteConfident moves the most confident of the first confidentWindow
+// candidates to the front when the first is below the threshold, and
+// returns the confidence of the new first candidate.
+func (ix *Index) promoteConfident(pc *passCache, qt queryTerms, cands []candidate) float64 {
+	if len(cands) == 0 {
+		return 0
+	}
+	best, bestConf := 0, ix.confidence(pc, qt, cands[0])
+	if bestConf >= ix.threshold {
+		return bestConf
+	}
+	for i := 1; i < min(len(cands), confidentWindow); i++ {
+		if c := ix.confidence(pc, qt, cands[i]); c > bestConf {
+			best, bestConf = i, c
+		}
+	}
+	if best > 0 && bestConf >= ix.threshold {
+		c := cands[best]
+		copy(cands[1:best+1], cands[:best])
+		cands[0] = c
+	}
+	return bestConf
 }

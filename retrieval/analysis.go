@@ -7,6 +7,10 @@ type analyzed struct {
 	all   termSet // passage text plus section heading
 	spans []span  // sentences of the passage text
 	sents []termSet
+	// types[i] holds the answer types expressed in sentence i; allTypes
+	// is their union.
+	types    []typeMask
+	allTypes typeMask
 }
 
 func (ix *Index) analyzePassage(section, text string) *analyzed {
@@ -14,6 +18,9 @@ func (ix *Index) analyzePassage(section, text string) *analyzed {
 	for _, sp := range a.spans {
 		ts := ix.termSet(text[sp.start:sp.end])
 		a.sents = append(a.sents, ts)
+		m := sentenceTypes(text[sp.start:sp.end])
+		a.types = append(a.types, m)
+		a.allTypes |= m
 		for t := range ts {
 			a.all[t] = true
 		}

@@ -14,6 +14,11 @@ type queryTerms struct {
 	// variants[i] are the corpus terms spelled close to terms[i], so that
 	// matching a passage never compares spellings again.
 	variants [][]variant
+	// atype is the kind of answer the question asks for; typeWeight is
+	// its weight in evidence, as if the type were one more query term that
+	// a passage matches when one of its sentences holds such an expression.
+	atype      answerType
+	typeWeight float64
 }
 
 // maxQueryTerms caps the distinct terms used from one query: evidence
@@ -37,6 +42,10 @@ const lightFactor = 0.25
 func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 	var qt queryTerms
 	seen := map[string]bool{}
+	atype, absorbed := detectAnswerType(text)
+	for _, w := range absorbed {
+		seen[ix.an.stem(w)] = true
+	}
 	for _, t := range ix.an.terms(text) {
 		if seen[t] {
 			continue
@@ -46,8 +55,15 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		}
 		seen[t] = true
 		w := s.bm25.idf(t)
+		lw := 1.0
+		if ix.an.isTitle(t) {
+			// A title names a role many people share ("mullah", "director"):
+			// it must not pull a passage about someone else above the one
+			// about the person named.
+			lw = titleLexWeight
+		}
 		qt.lex = append(qt.lex, t)
-		qt.lexWeights = append(qt.lexWeights, 1)
+		qt.lexWeights = append(qt.lexWeights, lw)
 		vs := s.vocab.variants(t, maxMatchVariants)
 		qt.variants = append(qt.variants, vs)
 		if s.bm25.df(t) == 0 {
@@ -62,15 +78,37 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 				qt.lexWeights = append(qt.lexWeights, v.sim)
 			}
 		}
-		if ix.an.isLight(t) {
+		if ix.an.isLight(t) || ix.an.isTitle(t) {
 			w *= lightFactor
 		}
 		qt.terms = append(qt.terms, t)
 		qt.weights = append(qt.weights, w)
 		qt.total += w
 	}
+	qt.atype = atype
+	if atype != typeNone {
+		top := 0.0
+		for _, w := range qt.weights {
+			top = max(top, w)
+		}
+		qt.typeWeight = typeFactor * top
+		if !atype.strict() {
+			qt.typeWeight = weakTypeFactor * top
+		}
+		qt.total += qt.typeWeight
+	}
 	return qt
 }
+
+// Answer-type weights, relative to the query's heaviest term: a strict
+// type (date, number, money…) counts like one more specific term, a weak
+// one (person, place) like a light word.
+const (
+	typeFactor     = 1.0
+	weakTypeFactor = 0.25
+	// titleLexWeight scales a title's BM25 contribution.
+	titleLexWeight = 0.4
+)
 
 // termSet is the distinct analyzed terms of a piece of text.
 type termSet map[string]bool
@@ -105,20 +143,28 @@ const (
 	maxMatchVariants = 8
 	fuzzyMinLen      = 4
 	fuzzyMin         = 0.5
+	// fuzzyShortLen and fuzzyShortMin: words shorter than this need at
+	// least that similarity (see fuzzyFloor).
+	fuzzyShortLen = 7
+	fuzzyShortMin = 0.7
 	// fuzzyMaxLen keeps pathological input (one 4,000-letter "word") from
 	// making spelling matching quadratic; no real word is that long.
 	fuzzyMaxLen = 40
 )
 
 // evidence is the IDF-weighted fraction of the query's terms present in ts
-// (exactly or as a close spelling variant): 1 when every term is there.
-func (qt queryTerms) evidence(ts termSet) float64 {
+// (exactly or as a close spelling variant), with the asked answer type
+// counted as one more term present when m has it: 1 when all are there.
+func (qt queryTerms) evidence(ts termSet, m typeMask) float64 {
 	if qt.total == 0 {
 		return 0
 	}
 	var got float64
 	for i := range qt.terms {
 		got += qt.weights[i] * qt.match(i, ts)
+	}
+	if m.has(qt.atype) {
+		got += qt.typeWeight
 	}
 	return got / qt.total
 }

@@ -24,7 +24,7 @@ func pickExcerpt(text string, a *analyzed, qt queryTerms) Excerpt {
 	scores := make([]float64, len(spans))
 	best := -1
 	for i := range spans {
-		scores[i] = qt.evidence(a.sents[i])
+		scores[i] = qt.evidence(a.sents[i], a.types[i])
 		if scores[i] > 0 && (best < 0 || scores[i] > scores[best]) {
 			best = i
 		}

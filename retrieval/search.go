@@ -76,10 +76,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	foldLimit := min(len(cands), q.Offset+k+foldWindow)
 	cands = ix.foldDuplicates(pc, cands, foldLimit)
 
-	conf := 0.0
-	if len(cands) > 0 {
-		conf = ix.confidence(pc, qt, cands[0])
-	}
+	conf := ix.promoteConfident(pc, qt, cands)
 	if len(cands) == 0 || conf < ix.threshold {
 		ans.Abstained = true
 		cands = cands[:min(len(cands), maxWeak)]

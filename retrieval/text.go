@@ -116,6 +116,14 @@ var lightWords = func() map[string]bool {
 	return m
 }()
 
+// titleWords are honorifics and titles that precede names ("Mullah Omar",
+// "President Ghani"): many people share each, so a title is weak evidence
+// of which person a passage is about.
+var titleWords = wordSet(`mr mrs ms miss dr sir madam mullah mulla sheikh sheik shaikh imam maulvi maulana ayatollah
+	reverend rev prof professor lord lady gen general col colonel capt captain sgt sergeant lt lieutenant cmdr
+	commander adm admiral sen senator gov governor president vice director deputy secretary minister chancellor
+	chairman chairwoman chair king queen prince princess emir amir sultan mayor ambassador judge justice`)
+
 // shorthand expands abbreviations people type in chat to the words news
 // text spells out; applied to passages and queries alike.
 var shorthand = map[string][]string{
@@ -134,6 +142,7 @@ type analyzer struct {
 	mu    sync.RWMutex
 	stems map[string]string
 	light map[string]bool // stems of lightWords
+	title map[string]bool // stems of titleWords
 }
 
 // maxStemCache bounds the cache so adversarial query text cannot grow it
@@ -141,9 +150,12 @@ type analyzer struct {
 const maxStemCache = 1 << 18
 
 func newAnalyzer() *analyzer {
-	a := &analyzer{stems: make(map[string]string, 4096), light: map[string]bool{}}
+	a := &analyzer{stems: make(map[string]string, 4096), light: map[string]bool{}, title: map[string]bool{}}
 	for w := range lightWords {
 		a.light[english.Stem(w, true)] = true
+	}
+	for w := range titleWords {
+		a.title[english.Stem(w, true)] = true
 	}
 	return a
 }
@@ -154,6 +166,9 @@ func newAnalyzer() *analyzer {
 func (a *analyzer) isLight(stem string) bool {
 	return a.light[stem] || (len(stem) > 5 && strings.HasSuffix(stem, "li"))
 }
+
+// isTitle reports whether a stem is an honorific or title (titleWords).
+func (a *analyzer) isTitle(stem string) bool { return a.title[stem] }
 
 // stem returns the cached stem of a folded word.
 func (a *analyzer) stem(w string) string {

@@ -44,6 +44,18 @@ func trigrams(s string) map[string]struct{} {
 	return m
 }
 
+// fuzzyFloor is the least similarity at which a spelling counts as a
+// variant of an n-letter word. A short word has few trigrams, so one
+// changed letter leaves half of them shared: "cost" and "post", "tall" and
+// "call" score 0.5, and they are different words, not misspellings. Short
+// words therefore need a near-identical spelling.
+func fuzzyFloor(n int) float64 {
+	if n < fuzzyShortLen {
+		return fuzzyShortMin
+	}
+	return fuzzyMin
+}
+
 // variant is a vocabulary term close to an unknown query word.
 type variant struct {
 	term string
@@ -66,8 +78,9 @@ func (v *vocabulary) variants(t string, limit int) []variant {
 		}
 	}
 	var out []variant
+	floor := fuzzyFloor(utf8.RuneCountInString(t))
 	for i, n := range shared {
-		if sim := 2 * float64(n) / float64(len(tg)+int(v.ngrams[i])); sim >= fuzzyMin {
+		if sim := 2 * float64(n) / float64(len(tg)+int(v.ngrams[i])); sim >= floor {
 			out = append(out, variant{v.terms[i], sim})
 		}
 	}
