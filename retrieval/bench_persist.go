@@ -1,0 +1,88 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"citebot/corpus"
+)
+
+// BenchPersist measures the persisted index over a synthetic corpus of n
+// passages (n ≤ 0 means 100k) with the local embedder, in a temporary
+// directory it removes afterwards, and writes: the first build and save,
+// the index file size, a restart (load manifest, import, diff, BM25 build,
+// publish; no passage embedded — checked), and an incremental update after
+// one article (10 passages) changed, save included.
+func BenchPersist(ctx context.Context, n int, w io.Writer) error {
+	if n <= 0 {
+		n = 100000
+	}
+	dir, err := os.MkdirTemp("", "citebot-bench-index-")
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	c := SyntheticCorpus(n, 42)
+
+	start := time.Now()
+	if _, err := NewIndex(ctx, c, Options{Path: dir}); err != nil {
+		return fmt.Errorf("bench: first build: %w", err)
+	}
+	build := time.Since(start)
+	files, _ := filepath.Glob(filepath.Join(dir, "index-*.gob.gz"))
+	var size int64
+	for _, f := range files {
+		if info, err := os.Stat(f); err == nil {
+			size += info.Size()
+		}
+	}
+
+	emb := &benchCounter{Embedder: NewLocalEmbedder(0)}
+	start = time.Now()
+	ix, err := NewIndex(ctx, c, Options{Path: dir, Embedder: emb})
+	if err != nil {
+		return fmt.Errorf("bench: restart: %w", err)
+	}
+	restart := time.Since(start)
+	if got := emb.n.Load(); got != 0 {
+		return fmt.Errorf("bench: restart embedded %d passages, want 0", got)
+	}
+
+	edited := &corpus.Corpus{Articles: c.Articles, Passages: slices.Clone(c.Passages)}
+	doc := edited.Passages[len(edited.Passages)/2].DocID
+	for i := range edited.Passages {
+		if edited.Passages[i].DocID == doc {
+			edited.Passages[i].Text += " A correction was appended."
+		}
+	}
+	start = time.Now()
+	st, err := ix.Update(ctx, edited)
+	if err != nil {
+		return fmt.Errorf("bench: incremental update: %w", err)
+	}
+	update := time.Since(start)
+
+	fmt.Fprintf(w, "persisted index, %d passages (%s, %d dims)\n", n, ix.Embedder().Name(), ix.Embedder().Dim())
+	fmt.Fprintf(w, "  first build + save       %v\n", build.Round(time.Millisecond))
+	fmt.Fprintf(w, "  index file               %.1f MiB\n", float64(size)/(1<<20))
+	fmt.Fprintf(w, "  restart (0 embedded)     %v\n", restart.Round(time.Millisecond))
+	fmt.Fprintf(w, "  one article changed      %v (embedded %d, kept %d, save included)\n", update.Round(time.Millisecond), st.Embedded, st.Kept)
+	return nil
+}
+
+// benchCounter counts embedded passages.
+type benchCounter struct {
+	Embedder
+	n atomic.Int64
+}
+
+func (b *benchCounter) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+	b.n.Add(int64(len(texts)))
+	return b.Embedder.EmbedDocuments(ctx, texts)
+}
