@@ -35,7 +35,7 @@ func BenchPersist(ctx context.Context, n int, w io.Writer) error {
 		return fmt.Errorf("bench: first build: %w", err)
 	}
 	build := time.Since(start)
-	files, _ := filepath.Glob(filepath.Join(dir, "index-*.gob.gz"))
+	files, _ := filepath.Glob(filepath.Join(dir, "index-*.vec"))
 	var size int64
 	for _, f := range files {
 		if info, err := os.Stat(f); err == nil {

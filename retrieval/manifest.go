@@ -26,7 +26,7 @@ const manifestName = "manifest.json"
 
 // indexFilePattern is what a manifest may name: a plain file in the same
 // directory, so a tampered manifest cannot point elsewhere.
-var indexFilePattern = regexp.MustCompile(`^index-[0-9]+\.gob\.gz$`)
+var indexFilePattern = regexp.MustCompile(`^index-[0-9]+\.vec$`)
 
 // errNoManifest means the directory holds no index yet.
 var errNoManifest = errors.New("no manifest")
@@ -37,7 +37,7 @@ type manifest struct {
 	FormatVersion int    `json:"format_version"`
 	Embedder      string `json:"embedder"`
 	Dim           int    `json:"dim"`
-	// Gen numbers saves; the index file is index-<Gen>.gob.gz.
+	// Gen numbers saves; the index file is index-<Gen>.vec.
 	Gen       uint64 `json:"gen"`
 	IndexFile string `json:"index_file"`
 	SHA256    string `json:"sha256"`
@@ -160,15 +160,6 @@ func syncDir(dir string) error {
 		return fmt.Errorf("sync directory %s: %w", dir, err)
 	}
 	return nil
-}
-
-// fileSHA256 hashes a whole file.
-func fileSHA256(f io.Reader) (string, error) {
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // hookWriter calls hook once, after the first megabyte, so a test can kill

@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -20,22 +19,20 @@ import (
 
 // The persisted index lives in one directory (CITEBOT_INDEX):
 //
-//	index-<gen>.gob.gz  chromem-go export of the snapshot's one collection, gzip
-//	manifest.json       format version, embedder name and dimension, the index
-//	                    file's name and SHA-256, and every passage's id and
-//	                    content hash
+//	index-<gen>.vec  the vectors, raw float32 in manifest order (vecfile.go)
+//	manifest.json    format version, embedder name and dimension, the index
+//	                 file's name and SHA-256, and every passage's id and
+//	                 content hash
 //
 // A save writes the new index file first, then the manifest that names it,
 // each atomically, and only then removes the old index file; so at any
 // moment the manifest names a complete index. chromem-go's NewPersistentDB
-// is not used (file names from 32-bit hashes collide; writes not atomic).
+// is not used (file names from 32-bit hashes collide; writes not atomic),
+// nor its export (too slow at 100k passages, see vecfile.go); the
+// chromem-go store is rebuilt from the vectors at load.
 
 // errMixedDims means reused and newly embedded vectors differ in length.
 var errMixedDims = errors.New("vectors of different dimensions")
-
-// exportGzipLevel trades file size for speed: float vectors barely
-// compress, and the default level takes several times longer to write.
-const exportGzipLevel = gzip.BestSpeed
 
 // persister owns the index directory. Saves are serialized by mu, and only
 // published (immutable) snapshots or private stores are exported, never a
@@ -108,43 +105,25 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 	// unusable: the next save must not reuse the name the manifest still
 	// points at, and removes that file once a new manifest is in place.
 	p.gen, p.file = m.Gen, m.IndexFile
-	f, err := os.Open(filepath.Join(p.dir, m.IndexFile))
+	b, err := os.ReadFile(filepath.Join(p.dir, m.IndexFile))
 	if err != nil {
 		return nil, fmt.Errorf("index file: %w", err)
 	}
-	defer f.Close()
-	sum, err := fileSHA256(f)
-	if err != nil {
-		return nil, fmt.Errorf("index file: %w", err)
-	}
-	if sum != m.SHA256 {
+	if sum := fmt.Sprintf("%x", sha256.Sum256(b)); sum != m.SHA256 {
 		return nil, fmt.Errorf("index file %s: checksum %s, manifest says %s", m.IndexFile, sum, m.SHA256)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, fmt.Errorf("index file: %w", err)
-	}
-	st, err := importStore(f, emb)
+	vecs, err := readVectors(b, m.Dim, len(m.Entries))
 	if err != nil {
 		return nil, fmt.Errorf("index file %s: %w", m.IndexFile, err)
-	}
-	if st.count() != len(m.Entries) {
-		return nil, fmt.Errorf("index file %s holds %d vectors, manifest lists %d", m.IndexFile, st.count(), len(m.Entries))
 	}
 	seed := &snapshot{
 		byID: make(map[string]int, len(m.Entries)), hashes: make([]string, len(m.Entries)),
 		byHash: make(map[string][]float32, len(m.Entries)),
 	}
 	for i, e := range m.Entries {
-		v, err := st.vector(ctx, e.ID)
-		if err != nil {
-			return nil, fmt.Errorf("index file %s: %w", m.IndexFile, err)
-		}
-		if len(v) != m.Dim {
-			return nil, fmt.Errorf("index file %s: passage %s has %d dimensions, manifest says %d", m.IndexFile, e.ID, len(v), m.Dim)
-		}
 		seed.byID[e.ID] = i
 		seed.hashes[i] = e.Hash
-		seed.byHash[e.Hash] = v
+		seed.byHash[e.Hash] = vecs[i]
 	}
 	if !m.Partial {
 		p.digest = entriesDigest(m.Entries)
@@ -229,18 +208,7 @@ func (ix *Index) keepProgress(ctx context.Context, s *snapshot, prev *snapshot) 
 	if len(part.passages) == 0 {
 		return
 	}
-	st, err := newStore(ix.emb)
-	if err == nil {
-		docs := make([]storeDoc, len(part.passages))
-		for i, p := range part.passages {
-			docs[i] = storeDoc{ID: p.ID, Vector: part.vecs[i], Metadata: map[string]string{metaDoc: p.DocID}}
-		}
-		err = st.add(ctx, docs)
-	}
-	if err == nil {
-		part.store = st
-		err = ix.per.saveSnapshot(ctx, ix.emb.Name(), part, true)
-	}
+	err := ix.per.saveSnapshot(ctx, ix.emb.Name(), part, true)
 	if err != nil {
 		ix.log.Warn("indexing progress not saved", "dir", ix.per.dir, "err", err)
 		return
@@ -250,11 +218,11 @@ func (ix *Index) keepProgress(ctx context.Context, s *snapshot, prev *snapshot) 
 
 // saveSnapshot writes s's store and a manifest naming it, then removes the
 // previous index file. s must be immutable (published, or private to the
-// caller with every document added).
+// caller).
 func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapshot, partial bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if s == nil || s.store == nil || len(s.passages) == 0 {
+	if s == nil || len(s.passages) == 0 {
 		return nil
 	}
 	entries := make([]manifestEntry, len(s.passages))
@@ -269,16 +237,9 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		return err
 	}
 	gen := p.gen + 1
-	name := fmt.Sprintf("index-%d.gob.gz", gen)
+	name := fmt.Sprintf("index-%d.vec", gen)
 	sum, err := writeAtomic(p.dir, name, func(w io.Writer) error {
-		zw, err := gzip.NewWriterLevel(w, exportGzipLevel)
-		if err != nil {
-			return err
-		}
-		if err := s.store.export(zw); err != nil {
-			return err
-		}
-		return zw.Close()
+		return writeVectors(w, len(s.vecs[0]), s.vecs)
 	}, p.hook)
 	if err != nil {
 		return fmt.Errorf("save index: %w", err)

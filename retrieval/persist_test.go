@@ -3,6 +3,8 @@ package retrieval
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -93,7 +95,7 @@ func TestPersistRestartReusesVectors(t *testing.T) {
 		got.Results[0].Score != want.Results[0].Score {
 		t.Errorf("after restart top result %+v, before %+v", got.Results[0], want.Results[0])
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "index-*.gob.gz"))
+	files, _ := filepath.Glob(filepath.Join(dir, "index-*.vec"))
 	if len(files) != 1 {
 		t.Errorf("index files %v, want exactly one", files)
 	}
@@ -179,7 +181,7 @@ func TestPersistRebuilds(t *testing.T) {
 	}
 	indexFile := func(t *testing.T, dir string) string {
 		t.Helper()
-		files, _ := filepath.Glob(filepath.Join(dir, "index-*.gob.gz"))
+		files, _ := filepath.Glob(filepath.Join(dir, "index-*.vec"))
 		if len(files) != 1 {
 			t.Fatalf("index files %v", files)
 		}
@@ -201,15 +203,23 @@ func TestPersistRebuilds(t *testing.T) {
 			f := indexFile(t, dir)
 			b, _ := os.ReadFile(f)
 			os.WriteFile(f, b[:len(b)/2], 0o644)
-			sum, _ := fileSHA256(bytes.NewReader(b[:len(b)/2]))
+			sum := fmt.Sprintf("%x", sha256.Sum256(b[:len(b)/2]))
 			rewriteManifest(func(m map[string]any) { m["sha256"] = sum })(t, dir)
-		}, nil, "import"},
+		}, nil, "bytes of vectors"},
+		{"vector file of another dimension", func(t *testing.T, dir string) {
+			f := indexFile(t, dir)
+			b, _ := os.ReadFile(f)
+			b[8] = 7
+			os.WriteFile(f, b, 0o644)
+			sum := fmt.Sprintf("%x", sha256.Sum256(b))
+			rewriteManifest(func(m map[string]any) { m["sha256"] = sum })(t, dir)
+		}, nil, "manifest says"},
 		{"missing index file", func(t *testing.T, dir string) { os.Remove(indexFile(t, dir)) }, nil, "no such file"},
 		{"corrupt manifest", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, manifestName), []byte(`{"format_version": 1, "entr`), 0o644)
 		}, nil, "corrupt manifest"},
 		{"future format", rewriteManifest(func(m map[string]any) { m["format_version"] = 99 }), nil, "newer than this build"},
-		{"manifest pointing outside", rewriteManifest(func(m map[string]any) { m["index_file"] = "../x.gob.gz" }), nil, "corrupt manifest"},
+		{"manifest pointing outside", rewriteManifest(func(m map[string]any) { m["index_file"] = "../x.vec" }), nil, "corrupt manifest"},
 		{"other embedder", func(*testing.T, string) {}, renamedEmbedder{NewLocalEmbedder(0)}, "index was built with embedder"},
 		{"other dimension", func(*testing.T, string) {}, NewLocalEmbedder(64), "index has 512 dimensions, embedder has 64"},
 	}

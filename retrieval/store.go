@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"regexp"
 	"strconv"
@@ -18,7 +17,8 @@ import (
 // never a nil EmbeddingFunc (that silently means OpenAI), never more
 // results than documents, Delete never called with a filter or without ids,
 // metadata copied rather than aliased, and adds in bounded batches.
-// Export and import for persistence are here too (export, importStore).
+// Persistence does not export this store: persist.go saves the vectors
+// and the store is rebuilt from them.
 type store struct {
 	db   *chromem.DB
 	coll *chromem.Collection
@@ -45,62 +45,16 @@ func collectionName(emb Embedder) string {
 func newStore(emb Embedder) (*store, error) {
 	db := chromem.NewDB()
 	name := collectionName(emb)
-	coll, err := db.GetOrCreateCollection(name, nil, embeddingFunc(emb))
+	// chromem-go embeds with this function only when a document or query has
+	// no vector; we always pass vectors, but it must never be nil.
+	ef := func(ctx context.Context, text string) ([]float32, error) {
+		return emb.EmbedQuery(ctx, text)
+	}
+	coll, err := db.GetOrCreateCollection(name, nil, ef)
 	if err != nil {
 		return nil, fmt.Errorf("store: create collection %q: %w", name, err)
 	}
 	return &store{db: db, coll: coll, name: name}, nil
-}
-
-// embeddingFunc adapts emb for chromem-go, which embeds with it only when a
-// document or query has no vector; we always pass vectors, but it must never
-// be nil (nil silently means OpenAI).
-func embeddingFunc(emb Embedder) chromem.EmbeddingFunc {
-	return func(ctx context.Context, text string) ([]float32, error) {
-		return emb.EmbedQuery(ctx, text)
-	}
-}
-
-// export writes the collection in chromem-go's export format (gob, not
-// compressed: the caller picks the compression). The store must no longer
-// be added to: chromem-go reads its documents under the DB lock only.
-func (s *store) export(w io.Writer) error {
-	if err := s.db.ExportToWriter(w, false, "", s.name); err != nil {
-		return fmt.Errorf("store: export: %w", err)
-	}
-	return nil
-}
-
-// importStore reads a store written by export (gzip-compressed or not). It
-// must hold exactly one collection; an imported collection has a nil
-// embedding function, so it is fetched again with emb's.
-func importStore(r io.ReadSeeker, emb Embedder) (*store, error) {
-	db := chromem.NewDB()
-	if err := db.ImportFromReader(r, ""); err != nil {
-		return nil, fmt.Errorf("store: import: %w", err)
-	}
-	cols := db.ListCollections()
-	if len(cols) != 1 {
-		return nil, fmt.Errorf("store: import: %d collections, want 1", len(cols))
-	}
-	var name string
-	for n := range cols {
-		name = n
-	}
-	coll := db.GetCollection(name, embeddingFunc(emb))
-	if coll == nil {
-		return nil, fmt.Errorf("store: import: collection %q vanished", name)
-	}
-	return &store{db: db, coll: coll, name: name}, nil
-}
-
-// vector returns a copy of the stored vector of id.
-func (s *store) vector(ctx context.Context, id string) ([]float32, error) {
-	d, err := s.coll.GetByID(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	return d.Embedding, nil
 }
 
 // storeDoc is one vector to add, with metadata used for filtering.
