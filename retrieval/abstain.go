@@ -1,13 +1,13 @@
 package retrieval
 
 // defaultAbstainThreshold is the confidence below which the top passage is
-// not taken as an answer. Calibrated on testdata/dev_questions.jsonl with
-// the local embedder: unanswerable questions score 0–0.48 ("did akhundzada
-// ever visit china" is the highest: a corpus name plus a word the corpus
-// never uses), answerable ones 0.53–1.5 with one outlier at 0.27 (a
-// question phrased entirely in words the corpus does not use). 0.5 sits
-// in that gap; missing an abstention was counted worse than a false one,
-// because an abstention still shows the nearest passages, marked weak.
+// not taken as an answer. Calibrated on testdata/dev_questions.jsonl and
+// dev_categories.jsonl with the local embedder: unanswerable questions
+// score 0–0.48 (a corpus name plus a word or answer type the corpus lacks),
+// answerable ones 0.69–1.3 with two outliers at 0.36–0.49 (questions
+// phrased in words neither the corpus nor the synonym lexicon has). 0.5
+// sits in that gap; missing an abstention was counted worse than a false
+// one, because an abstention still shows the nearest passages, marked weak.
 // Other embedders put the dense cosine on another scale: set
 // Options.AbstainThreshold after running `citebot eval` with them.
 const defaultAbstainThreshold = 0.5
@@ -19,14 +19,16 @@ const denseWeight = 0.5
 // expression of the strict answer type the question asks for: a passage
 // about the evacuation with no amount in it cannot say what it cost, however
 // many of the question's words it shares.
-const typeMissFactor = 0.5
+const typeMissFactor = 0.4
 
 // confidence estimates how likely candidate c answers the query, from
 // signals that do not depend on the question set: the IDF-weighted share of
-// the query's content terms the passage contains (exactly or as a spelling
-// variant; words the corpus never uses weigh most), plus half its cosine
-// similarity to the query; halved when the question asks for a date, number,
-// amount, age, duration or measure and the passage states none.
+// the query's content terms the passage contains (exactly, as a spelling
+// variant or a synonym; words the corpus never uses weigh most, and the
+// asked answer type counts as a term), plus half its cosine similarity to
+// the query; scaled by typeMissFactor when the question asks for a date,
+// number, amount, age, duration or measure and the passage states none, and
+// by keyMissFactor when it lacks the question's heaviest term.
 func (ix *Index) confidence(pc *passCache, qt queryTerms, c candidate) float64 {
 	a := pc.get(c.doc)
 	ev := c.evidence
@@ -37,8 +39,19 @@ func (ix *Index) confidence(pc *passCache, qt queryTerms, c candidate) float64 {
 	if qt.atype.strict() && !a.allTypes.has(qt.atype) {
 		conf *= typeMissFactor
 	}
+	if k := qt.heaviest; k >= 0 && qt.match(k, a.all) == 0 {
+		conf *= keyMissFactor
+	}
 	return conf
 }
+
+// keyMissFactor scales the confidence of a passage that lacks the
+// question's heaviest term (its rarest word, or a word the corpus never
+// uses), in any spelling or synonym. Names and rare topic words are the
+// words users cannot paraphrase, so a passage without one is usually about
+// something else that merely shares the question's other words ("the
+// capital of X" answered by a passage about another capital).
+const keyMissFactor = 0.8
 
 // confidentWindow is how many of the top candidates may carry the answer:
 // when the first one is below the threshold but one of the next is above,

@@ -41,7 +41,7 @@ func NewLocalEmbedder(dim int) *LocalEmbedder {
 	if dim <= 0 {
 		dim = localDefaultDim
 	}
-	return &LocalEmbedder{dim: dim, an: newAnalyzer()}
+	return &LocalEmbedder{dim: dim, an: newPlainAnalyzer()}
 }
 
 // Name identifies the feature scheme (hash, features, weights); Dim is

@@ -1,5 +1,7 @@
 package retrieval
 
+import "sort"
+
 // queryTerms is a query analyzed once per search: its distinct content
 // terms, each with an evidence weight.
 type queryTerms struct {
@@ -19,6 +21,9 @@ type queryTerms struct {
 	// a passage matches when one of its sentences holds such an expression.
 	atype      answerType
 	typeWeight float64
+	// heaviest is the index of the term with the largest weight when the
+	// query has two or more terms, else -1 (see keyMissFactor).
+	heaviest int
 }
 
 // maxQueryTerms caps the distinct terms used from one query: evidence
@@ -43,6 +48,9 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 	var qt queryTerms
 	seen := map[string]bool{}
 	atype, absorbed := detectAnswerType(text)
+	// top is the heaviest term the corpus uses (exactly or as a variant):
+	// the answer type weighs like it, not like a word the corpus lacks.
+	top := 0.0
 	for _, w := range absorbed {
 		seen[ix.an.stem(w)] = true
 	}
@@ -65,8 +73,21 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		qt.lex = append(qt.lex, t)
 		qt.lexWeights = append(qt.lexWeights, lw)
 		vs := s.vocab.variants(t, maxMatchVariants)
+		known := s.bm25.df(t) > 0
+		for _, syn := range ix.an.synonyms(t) {
+			if s.bm25.df(syn) > 0 && !hasVariant(vs, syn) {
+				vs = append(vs, variant{syn, synonymSim})
+				if known {
+					// Synonyms of a word the corpus uses rank a little too,
+					// so a paraphrase can still reach the answer.
+					qt.lex = append(qt.lex, syn)
+					qt.lexWeights = append(qt.lexWeights, synonymLexWeight*lw)
+				}
+			}
+		}
+		sort.SliceStable(vs, func(a, b int) bool { return vs[a].sim > vs[b].sim })
 		qt.variants = append(qt.variants, vs)
-		if s.bm25.df(t) == 0 {
+		if !known {
 			w *= unknownFactor
 			// An unknown word that is a misspelling of a corpus word is not
 			// evidence of an off-corpus topic: weigh it like that word.
@@ -84,12 +105,23 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		qt.terms = append(qt.terms, t)
 		qt.weights = append(qt.weights, w)
 		qt.total += w
+		if known || len(vs) > 0 {
+			top = max(top, w)
+		}
+	}
+	qt.heaviest = -1
+	if len(qt.terms) > 1 {
+		qt.heaviest = 0
+		for i, w := range qt.weights {
+			if w > qt.weights[qt.heaviest] {
+				qt.heaviest = i
+			}
+		}
 	}
 	qt.atype = atype
 	if atype != typeNone {
-		top := 0.0
-		for _, w := range qt.weights {
-			top = max(top, w)
+		if top == 0 {
+			top = s.bm25.idf("")
 		}
 		qt.typeWeight = typeFactor * top
 		if !atype.strict() {
@@ -98,6 +130,22 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		qt.total += qt.typeWeight
 	}
 	return qt
+}
+
+// Synonym matching: a synonym counts as this much of the word itself in
+// evidence, and ranks with this share of a term's BM25 weight.
+const (
+	synonymSim       = 0.8
+	synonymLexWeight = 0.3
+)
+
+func hasVariant(vs []variant, t string) bool {
+	for _, v := range vs {
+		if v.term == t {
+			return true
+		}
+	}
+	return false
 }
 
 // Answer-type weights, relative to the query's heaviest term: a strict

@@ -59,3 +59,64 @@ func TestQualityTargets(t *testing.T) {
 		}
 	}
 }
+
+// TestQualityGeneralisation guards against tuning to the dev set: it runs
+// the held-out set (testdata/holdout_questions.jsonl, written before the
+// method changes and never tuned on) and the dev category questions
+// (testdata/dev_categories.jsonl: titles and partial names, absent
+// attributes, when/where/how-many) with looser bounds than the dev
+// targets. Measured when the bounds were set: held-out hybrid R@1 0.805,
+// R@3 0.878, MRR@5 0.854, 80% abstentions, 6 of 41 false abstentions
+// (before the method changes: 0.732, 0.878, 0.806, 60%, 10 of 41). The
+// bounds sit a question or two below that, so noise from one changed
+// question passes and a real loss of generalisation fails.
+func TestQualityGeneralisation(t *testing.T) {
+	c, _, err := corpus.Bundled()
+	if err != nil {
+		t.Fatalf("bundled corpus: %v", err)
+	}
+	ix := newTestIndex(t, c, nil)
+	tests := []struct {
+		file                    string
+		r1, r3, mrr, abstain    float64
+		maxFalseAbstainFraction float64
+	}{
+		{"../testdata/holdout_questions.jsonl", 0.75, 0.82, 0.80, 0.70, 0.20},
+		{"../testdata/dev_categories.jsonl", 0.80, 0.80, 0.80, 1, 0.1},
+	}
+	for _, tt := range tests {
+		f, err := os.Open(tt.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs, err := ReadQuestions(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		reps, err := Evaluate(context.Background(), ix, qs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, b := reps[0], reps[2]
+		t.Logf("%s hybrid R@1 %.3f R@3 %.3f MRR@5 %.3f abstain %.3f (false %d) misses %q",
+			tt.file, h.RecallAt1, h.RecallAt3, h.MRRAt5, h.AbstainAccuracy, h.FalseAbstain, h.Misses)
+		checks := []struct {
+			name      string
+			got, want float64
+		}{
+			{"hybrid Recall@1", h.RecallAt1, tt.r1},
+			{"hybrid Recall@3", h.RecallAt3, tt.r3},
+			{"hybrid MRR@5", h.MRRAt5, tt.mrr},
+			{"hybrid abstention accuracy", h.AbstainAccuracy, tt.abstain},
+			{"hybrid Recall@1 vs bm25", h.RecallAt1, b.RecallAt1},
+			{"hybrid MRR@5 vs bm25", h.MRRAt5, b.MRRAt5},
+			{"hybrid answered share", 1 - float64(h.FalseAbstain)/float64(h.Answerable), 1 - tt.maxFalseAbstainFraction},
+		}
+		for _, c := range checks {
+			if c.got < c.want {
+				t.Errorf("%s: %s = %.3f, want ≥ %.3f", tt.file, c.name, c.got, c.want)
+			}
+		}
+	}
+}

@@ -83,7 +83,9 @@ func foldWords(s string) []string {
 }
 
 // stopWords are English function words plus the question scaffolding users
-// type around a question ("tell me", "what happened"). They carry no topic,
+// type around a question ("tell me", "what happened") and chat pleasantries
+// ("thanks", "ok"): with synonyms, "thanks" would otherwise match
+// "appreciation" and small talk would get a confident quote. They carry no topic,
 // so they neither rank passages nor count as evidence of an answer.
 var stopWords = func() map[string]bool {
 	m := map[string]bool{}
@@ -95,7 +97,8 @@ var stopWords = func() map[string]bool {
 		under until up very was we were what when where which while who whom why will with would you your yours
 		yourself yourselves also ever get got tell told know let like please really much many whats whos hows
 		wheres whens say says said whose whats anybody somebody
-		does doesnt didnt dont isnt wasnt arent werent cant wont`) {
+		does doesnt didnt dont isnt wasnt arent werent cant wont
+		hi hey hello thanks thank thx ty cheers ok okay lol cool nice bye goodbye`) {
 		m[w] = true
 	}
 	return m
@@ -143,13 +146,28 @@ type analyzer struct {
 	stems map[string]string
 	light map[string]bool // stems of lightWords
 	title map[string]bool // stems of titleWords
+	// lexicon: irregular verb forms become their base form before
+	// stemming, and syn lists each stem's synonyms (see lexicon.go).
+	lexicon bool
+	syn     synonymIndex
 }
 
 // maxStemCache bounds the cache so adversarial query text cannot grow it
 // without limit; past the bound words are stemmed without caching.
 const maxStemCache = 1 << 18
 
+// newAnalyzer returns the index's analyzer, with the English lexicon.
 func newAnalyzer() *analyzer {
+	a := newPlainAnalyzer()
+	a.lexicon = true
+	a.syn = newSynonymIndex(a.stem)
+	return a
+}
+
+// newPlainAnalyzer returns an analyzer without the lexicon, for the local
+// embedder: its vectors are persisted under its name, so its features
+// must not change with the lexicon.
+func newPlainAnalyzer() *analyzer {
 	a := &analyzer{stems: make(map[string]string, 4096), light: map[string]bool{}, title: map[string]bool{}}
 	for w := range lightWords {
 		a.light[english.Stem(w, true)] = true
@@ -170,6 +188,9 @@ func (a *analyzer) isLight(stem string) bool {
 // isTitle reports whether a stem is an honorific or title (titleWords).
 func (a *analyzer) isTitle(stem string) bool { return a.title[stem] }
 
+// synonyms returns the stems of stem's synonyms (nil without the lexicon).
+func (a *analyzer) synonyms(stem string) []string { return a.syn[stem] }
+
 // stem returns the cached stem of a folded word.
 func (a *analyzer) stem(w string) string {
 	a.mu.RLock()
@@ -178,7 +199,11 @@ func (a *analyzer) stem(w string) string {
 	if ok {
 		return s
 	}
-	s = english.Stem(w, true)
+	if a.lexicon {
+		s = english.Stem(baseForm(w), true)
+	} else {
+		s = english.Stem(w, true)
+	}
 	a.mu.Lock()
 	if len(a.stems) < maxStemCache {
 		a.stems[w] = s
