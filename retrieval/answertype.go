@@ -3,6 +3,7 @@ package retrieval
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // answerType is the kind of expression a question asks for ("when" asks
@@ -153,37 +154,41 @@ type token struct {
 
 // sentenceTokens splits a sentence into words (letters, digits and inner
 // hyphens) and currency symbols, keeping whether each word is capitalized.
+// Words are substrings of s, lowered only when they hold a capital, so a
+// sentence costs few allocations: this runs on every candidate sentence.
 func sentenceTokens(s string) []token {
-	var out []token
-	var cur []rune
-	flush := func() {
-		if len(cur) == 0 {
+	out := make([]token, 0, 32)
+	start := -1
+	var upper, digit bool
+	flush := func(end int) {
+		if start < 0 {
 			return
 		}
-		t := token{lower: strings.ToLower(string(cur)), upper: unicode.IsUpper(cur[0])}
-		for _, r := range cur {
-			if unicode.IsDigit(r) {
-				t.digit = true
-				break
-			}
+		w := s[start:end]
+		if upper {
+			w = strings.ToLower(w)
 		}
-		out = append(out, t)
-		cur = cur[:0]
+		first, _ := utf8.DecodeRuneInString(s[start:end])
+		out = append(out, token{lower: w, upper: unicode.IsUpper(first), digit: digit})
+		start, upper, digit = -1, false, false
 	}
-	for _, r := range s {
+	for i, r := range s {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			cur = append(cur, r)
-		case r == '-' && len(cur) > 0:
-			cur = append(cur, r)
+			if start < 0 {
+				start = i
+			}
+			upper = upper || unicode.IsUpper(r)
+			digit = digit || unicode.IsDigit(r)
+		case r == '-' && start >= 0:
 		case unicode.Is(unicode.Sc, r):
-			flush()
+			flush(i)
 			out = append(out, token{lower: string(r)})
 		default:
-			flush()
+			flush(i)
 		}
 	}
-	flush()
+	flush(len(s))
 	return out
 }
 
