@@ -46,7 +46,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := openIndex(ctx, c, e.cliLogger(c), nil)
+	ix, err := openIndex(ctx, c, e.cliLogger(c), e.stderr, nil)
 	if err != nil {
 		return err
 	}

@@ -29,10 +29,20 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	ix, err := openIndex(ctx, c, e.logger(c), nil)
+	ix, err := openIndex(ctx, c, e.logger(c), e.stderr, nil)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "indexed %d passages with %s in %v\n", ix.Len(), ix.Embedder().Name(), time.Since(start).Round(time.Millisecond))
+	if err := ix.Save(ctx); err != nil {
+		return fmt.Errorf("saving the index to CITEBOT_INDEX=%s: %w", c.Index, err)
+	}
+	st := ix.LastStats()
+	where := "in memory only (CITEBOT_INDEX=off)"
+	if c.Index != "off" {
+		where = "saved to " + c.Index
+	}
+	fmt.Fprintf(e.stdout, "%d passages with %s: %d added, %d changed, %d removed, %d kept (%d embedded) in %v; %s\n",
+		ix.Len(), ix.Embedder().Name(), st.Added, st.Changed, st.Removed, st.Kept, st.Embedded,
+		time.Since(start).Round(time.Millisecond), where)
 	return nil
 }

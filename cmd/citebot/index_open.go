@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 
 	"citebot/corpus"
 	"citebot/retrieval"
@@ -62,9 +64,11 @@ func prefixes(c config) (query, doc string) {
 	return retrieval.KnownPrefixes(c.EmbedModel)
 }
 
-// openIndex loads the corpus and builds the index over it. wrap, when not
-// nil, wraps the embedder (metrics).
-func openIndex(ctx context.Context, c config, log *slog.Logger, wrap func(retrieval.Embedder) retrieval.Embedder) (*retrieval.Index, error) {
+// openIndex loads the corpus and builds the index over it, starting from
+// the persisted index at CITEBOT_INDEX when there is one (only new or changed
+// passages are embedded). Embedding progress goes to progress (a terminal) or
+// the log. wrap, when not nil, wraps the embedder (metrics).
+func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writer, wrap func(retrieval.Embedder) retrieval.Embedder) (*retrieval.Index, error) {
 	cp, err := loadCorpus(c, log)
 	if err != nil {
 		return nil, err
@@ -76,5 +80,26 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, wrap func(retrie
 	if wrap != nil {
 		emb = wrap(emb)
 	}
-	return retrieval.NewIndex(ctx, cp, retrieval.Options{Embedder: emb, Logger: log, AbstainThreshold: c.AbstainThreshold})
+	ix, err := retrieval.NewIndex(ctx, cp, retrieval.Options{
+		Embedder:         emb,
+		Logger:           log,
+		AbstainThreshold: c.AbstainThreshold,
+		Path:             c.Index,
+		Progress:         retrieval.NewProgressPrinter(progress, isTerminal(progress), log),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("building the index with %s: %w", emb.Name(), err)
+	}
+	return ix, nil
+}
+
+// isTerminal reports whether w is a character device (a terminal), where
+// progress is redrawn in place rather than logged.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

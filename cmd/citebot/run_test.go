@@ -229,3 +229,26 @@ func TestParseRate(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexCommandPersists: the second run reuses every vector it saved.
+func TestIndexCommandPersists(t *testing.T) {
+	vars := map[string]string{"CITEBOT_INDEX": t.TempDir()}
+	code, first, stderr := runCmd(t, vars, "index")
+	if code != 0 {
+		t.Fatalf("first index: exit %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(first, "0 kept") || strings.Contains(first, " 0 added") {
+		t.Errorf("first run should add everything: %q", first)
+	}
+	code, second, stderr := runCmd(t, vars, "index")
+	if code != 0 {
+		t.Fatalf("second index: exit %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(second, "0 added, 0 changed, 0 removed") || !strings.Contains(second, "(0 embedded)") {
+		t.Errorf("second run should reuse every vector: %q", second)
+	}
+	code, stdout, stderr := runCmd(t, vars, "ask", "Who did Burns meet in Kabul?")
+	if code != 0 || !strings.Contains(stdout, "Baradar") {
+		t.Errorf("ask from the persisted index: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}

@@ -70,7 +70,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		go func() { httpDone <- srv.Serve(ln) }()
 	}
 
-	ix, err := openIndex(ctx, c, log, metrics.Embedder)
+	ix, err := openIndex(ctx, c, log, e.stderr, metrics.Embedder)
 	if err != nil {
 		shutdownHTTP(srv, log)
 		return err
@@ -186,8 +186,17 @@ func startWatch(ctx context.Context, c config, ix *retrieval.Index, metrics *bot
 	}
 	go func() {
 		defer close(done)
-		_ = metrics
-		_ = ix
+		err := retrieval.Watch(ctx, c.Corpus, ix, retrieval.WatchOptions{
+			Logger: log,
+			OnUpdate: func(_ retrieval.UpdateStats, err error) {
+				if err == nil {
+					metrics.SetIndexSize(ix.Len())
+				}
+			},
+		})
+		if err != nil {
+			log.Error("live corpus updates are off", "dir", c.Corpus, "error", err)
+		}
 	}()
 	return done
 }
