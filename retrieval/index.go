@@ -82,6 +82,9 @@ type snapshot struct {
 	vocab    *vocabulary
 	bm25     *bm25Index
 	store    *store
+	// terms is set on a seed loaded from disk only: persisted analyzed
+	// terms, so a restart need not tokenize unchanged passages.
+	terms *termTable
 }
 
 // NewIndex embeds and indexes every passage of c.
@@ -228,7 +231,7 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 				errMixedDims, s.passages[i].ID, len(s.vecs[i]), s.passages[0].ID, len(s.vecs[0]))
 		}
 	}
-	if err := ix.fill(ctx, s); err != nil {
+	if err := ix.fill(ctx, s, prev); err != nil {
 		return nil, st, err
 	}
 	return s, st, nil
@@ -279,8 +282,9 @@ func (ix *Index) embedAll(ctx context.Context, s *snapshot, todo []int) error {
 	return nil
 }
 
-// fill builds the vector store, the BM25 index and the vocabulary.
-func (ix *Index) fill(ctx context.Context, s *snapshot) error {
+// fill builds the vector store, the BM25 index and the vocabulary, reusing
+// prev's analyzed terms for unchanged passages.
+func (ix *Index) fill(ctx context.Context, s *snapshot, prev *snapshot) error {
 	st, err := newStore(ix.emb)
 	if err != nil {
 		return err
@@ -294,7 +298,7 @@ func (ix *Index) fill(ctx context.Context, s *snapshot) error {
 	// restart from a persisted index should take less than that in all.
 	added := make(chan error, 1)
 	go func() { added <- st.add(ctx, docs) }()
-	bm := newBM25(ix.allTerms(s.passages))
+	bm := ix.buildBM25(s, ix.reusableTerms(s, prev))
 	vocab := make([]string, 0, len(bm.postings))
 	for t := range bm.postings {
 		vocab = append(vocab, t)
