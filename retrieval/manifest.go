@@ -28,6 +28,9 @@ const manifestName = "manifest.json"
 // directory, so a tampered manifest cannot point elsewhere.
 var indexFilePattern = regexp.MustCompile(`^index-[0-9]+\.vec$`)
 
+// termsFilePattern is the same for the optional terms file.
+var termsFilePattern = regexp.MustCompile(`^terms-[0-9]+\.bin$`)
+
 // errNoManifest means the directory holds no index yet.
 var errNoManifest = errors.New("no manifest")
 
@@ -42,6 +45,10 @@ type manifest struct {
 	IndexFile string `json:"index_file"`
 	SHA256    string `json:"sha256"`
 	Passages  int    `json:"passages"`
+	// TermsFile, if set, holds the passages' analyzed terms for BM25
+	// (termfile.go); it is an optimization, never required.
+	TermsFile   string `json:"terms_file,omitempty"`
+	TermsSHA256 string `json:"terms_sha256,omitempty"`
 	// Partial is set when the save kept progress of an indexing run that
 	// failed part-way: its passages are a subset of the corpus of the time.
 	Partial bool            `json:"partial,omitempty"`
@@ -84,6 +91,8 @@ func readManifest(dir, embName string, embDim int) (*manifest, error) {
 		return nil, fmt.Errorf("index has %d dimensions, embedder has %d", m.Dim, embDim)
 	case !indexFilePattern.MatchString(m.IndexFile):
 		return nil, fmt.Errorf("corrupt manifest: index file %q", m.IndexFile)
+	case m.TermsFile != "" && !termsFilePattern.MatchString(m.TermsFile):
+		return nil, fmt.Errorf("corrupt manifest: terms file %q", m.TermsFile)
 	case len(m.Entries) != m.Passages:
 		return nil, fmt.Errorf("corrupt manifest: %d entries for %d passages", len(m.Entries), m.Passages)
 	}

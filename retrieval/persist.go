@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,9 @@ type persister struct {
 	// snapshot is not written again.
 	gen    uint64
 	file   string
+	terms  string // terms file the manifest names, if any
 	digest string
+	log    *slog.Logger
 	// hook, for tests, is called at each stage of a save.
 	hook func(stage string)
 }
@@ -71,6 +74,7 @@ func (ix *Index) start(ctx context.Context, c *corpus.Corpus) error {
 		_, err := ix.updateFrom(ctx, c, nil)
 		return err
 	}
+	ix.per.log = ix.log
 	if err := os.MkdirAll(ix.per.dir, 0o755); err != nil {
 		return fmt.Errorf("retrieval: index directory: %w", err)
 	}
@@ -104,7 +108,7 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 	// Remember the generation and file even if the index turns out
 	// unusable: the next save must not reuse the name the manifest still
 	// points at, and removes that file once a new manifest is in place.
-	p.gen, p.file = m.Gen, m.IndexFile
+	p.gen, p.file, p.terms = m.Gen, m.IndexFile, m.TermsFile
 	b, err := os.ReadFile(filepath.Join(p.dir, m.IndexFile))
 	if err != nil {
 		return nil, fmt.Errorf("index file: %w", err)
@@ -125,10 +129,33 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 		seed.hashes[i] = e.Hash
 		seed.byHash[e.Hash] = vecs[i]
 	}
+	if m.TermsFile != "" {
+		tt, err := loadTerms(filepath.Join(p.dir, m.TermsFile), m.TermsSHA256, seed.hashes)
+		if err != nil && p.log != nil {
+			p.log.Warn("persisted terms not usable; tokenizing every passage", "dir", p.dir, "reason", err.Error())
+		}
+		seed.terms = tt
+	}
 	if !m.Partial {
 		p.digest = entriesDigest(m.Entries)
 	}
 	return seed, nil
+}
+
+// loadTerms reads a terms file and checks it against its checksum.
+func loadTerms(path, sum string, hashes []string) (*termTable, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if got := fmt.Sprintf("%x", sha256.Sum256(b)); got != sum {
+		return nil, fmt.Errorf("terms file %s: checksum %s, manifest says %s", filepath.Base(path), got, sum)
+	}
+	tt, err := readTerms(b, hashes)
+	if err != nil {
+		return nil, fmt.Errorf("terms file %s: %w", filepath.Base(path), err)
+	}
+	return tt, nil
 }
 
 // removeTemps deletes files a crashed save left behind. A temp file younger
@@ -249,18 +276,34 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		IndexFile: name, SHA256: sum, Passages: len(entries), Partial: partial,
 		Saved: time.Now().UTC(), Entries: entries,
 	}
+	if tt := invertBM25(s); tt != nil {
+		m.TermsFile = fmt.Sprintf("terms-%d.bin", gen)
+		m.TermsSHA256, err = writeAtomic(p.dir, m.TermsFile, func(w io.Writer) error {
+			return writeTerms(w, tt, s.hashes)
+		}, nil)
+		if err != nil {
+			os.Remove(filepath.Join(p.dir, name))
+			return fmt.Errorf("save terms: %w", err)
+		}
+	}
 	if _, err := writeAtomic(p.dir, manifestName, func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(m)
 	}, p.hook); err != nil {
 		os.Remove(filepath.Join(p.dir, name))
+		if m.TermsFile != "" {
+			os.Remove(filepath.Join(p.dir, m.TermsFile))
+		}
 		return fmt.Errorf("save manifest: %w", err)
 	}
-	if p.file != "" && p.file != name {
-		if err := os.Remove(filepath.Join(p.dir, p.file)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	for _, old := range []string{p.file, p.terms} {
+		if old == "" || old == name || old == m.TermsFile {
+			continue
+		}
+		if err := os.Remove(filepath.Join(p.dir, old)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove old index: %w", err)
 		}
 	}
-	p.gen, p.file = gen, name
+	p.gen, p.file, p.terms = gen, name, m.TermsFile
 	p.digest = ""
 	if !partial {
 		p.digest = digest
