@@ -280,7 +280,7 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		m.TermsFile = fmt.Sprintf("terms-%d.bin", gen)
 		m.TermsSHA256, err = writeAtomic(p.dir, m.TermsFile, func(w io.Writer) error {
 			return writeTerms(w, tt, s.hashes)
-		}, nil)
+		}, p.hook)
 		if err != nil {
 			os.Remove(filepath.Join(p.dir, name))
 			return fmt.Errorf("save terms: %w", err)

@@ -53,11 +53,11 @@ func TestHelperProcessSave(t *testing.T) {
 }
 
 // TestPersistCrashMidSave kills a process with SIGKILL in the middle of a
-// save (while the new index file is being written, and after it is renamed
-// into place but before the manifest names it); the previous index must
-// load intact.
+// save (while the new index file is being written, after it is renamed into
+// place, and after the terms file is, but before the manifest names them);
+// the previous index must load intact.
 func TestPersistCrashMidSave(t *testing.T) {
-	for _, stage := range []string{"writing index-", "renamed index-"} {
+	for _, stage := range []string{"writing index-", "renamed index-", "renamed terms-"} {
 		t.Run(stage, func(t *testing.T) {
 			dir := t.TempDir()
 			c := testCorpus(t)

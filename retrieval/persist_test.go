@@ -261,14 +261,15 @@ func TestPersistRebuilds(t *testing.T) {
 // request once it has embedded limit texts.
 type flakyServer struct {
 	srv      *httptest.Server
-	emb      *LocalEmbedder
+	emb      atomic.Pointer[LocalEmbedder]
 	embedded atomic.Int64
 	limit    atomic.Int64
 }
 
 func newFlakyServer(t *testing.T, limit int64) *flakyServer {
 	t.Helper()
-	f := &flakyServer{emb: NewLocalEmbedder(0)}
+	f := &flakyServer{}
+	f.emb.Store(NewLocalEmbedder(0))
 	f.limit.Store(limit)
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req openAIRequest
@@ -280,7 +281,7 @@ func newFlakyServer(t *testing.T, limit int64) *flakyServer {
 			http.Error(w, "overloaded", http.StatusServiceUnavailable)
 			return
 		}
-		vecs, err := f.emb.EmbedDocuments(r.Context(), req.Input)
+		vecs, err := f.emb.Load().EmbedDocuments(r.Context(), req.Input)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -379,5 +380,39 @@ func TestPersistInMemoryRetryKeepsProgress(t *testing.T) {
 	}
 	if got := srv.embedded.Load() - before; got != 12 {
 		t.Errorf("failed then retried update embedded %d passages in all, want 12 (no passage twice)", got)
+	}
+}
+
+// TestPersistServerModelChanged: a remote embedder learns its dimension from
+// the first answer. If the server's model changed under the same name, new
+// vectors do not match the persisted ones, and the index is rebuilt rather
+// than mixed.
+func TestPersistServerModelChanged(t *testing.T) {
+	dir := t.TempDir()
+	c := testCorpus(t)
+	srv := newFlakyServer(t, -1)
+	newEmb := func() Embedder {
+		e, err := NewOpenAIEmbedder(OpenAIConfig{BaseURL: srv.srv.URL + "/v1", Model: "m", NoDefaultPrefixes: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	openPersisted(t, dir, c, newEmb(), nil)
+	srv.emb.Store(NewLocalEmbedder(64))
+	before := srv.embedded.Load()
+	c.Passages[0].Text += " Edited."
+	var logs logBuffer
+	ix := openPersisted(t, dir, c, newEmb(), logs.logger())
+	if got := srv.embedded.Load() - before; got != int64(1+len(c.Passages)) {
+		t.Errorf("embedded %d passages, want 1 then a rebuild of all %d", got, len(c.Passages))
+	}
+	if !strings.Contains(logs.String(), "rebuilding") || !strings.Contains(logs.String(), "different dimensions") {
+		t.Errorf("log lacks the rebuild and its reason:\n%s", logs.String())
+	}
+	for _, v := range ix.snap.Load().vecs {
+		if len(v) != 64 {
+			t.Fatalf("vector of %d dimensions after the rebuild, want 64", len(v))
+		}
 	}
 }
