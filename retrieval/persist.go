@@ -212,12 +212,16 @@ func (ix *Index) keepProgress(ctx context.Context, s *snapshot, prev *snapshot) 
 	if ix.spare == nil {
 		ix.spare = make(map[string][]float32)
 	}
+	fresh := 0
 	for h, v := range s.byHash {
-		if prev == nil || prev.byHash[h] == nil {
+		if (prev == nil || prev.byHash[h] == nil) && ix.spare[h] == nil {
 			ix.spare[h] = v
+			fresh++
 		}
 	}
-	if ix.per == nil {
+	// Nothing new to keep (the server failed on the first batch): do not
+	// rewrite the whole index at every retry while it is down.
+	if ix.per == nil || fresh == 0 {
 		return
 	}
 	// A private snapshot of the passages that have a vector.

@@ -416,3 +416,25 @@ func TestPersistServerModelChanged(t *testing.T) {
 		}
 	}
 }
+
+func TestPersistNoRewriteWhenNothingEmbedded(t *testing.T) {
+	dir := t.TempDir()
+	c := testCorpus(t)
+	emb := &countingEmbedder{Embedder: NewLocalEmbedder(0)}
+	ix := openPersisted(t, dir, c, emb, nil)
+	before, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb.fail.Store(true)
+	c.Passages[0].Text += " Edited."
+	for range 2 {
+		if _, err := ix.Update(context.Background(), c); err == nil {
+			t.Fatal("update with the embedder down: no error")
+		}
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, manifestName))
+	if !bytes.Equal(before, after) {
+		t.Errorf("failed updates that embedded nothing rewrote the manifest")
+	}
+}
