@@ -3,26 +3,31 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"strconv"
 	"strings"
 
 	"citebot/retrieval"
 )
 
-const benchUsage = `Usage: citebot bench [-sizes 1000,10000,100000]
+const benchUsage = `Usage: citebot bench [-sizes 1000,10000,100000] [-persist 100000]
 
 Builds synthetic corpora of the given sizes (passages) from a seeded generator
 and prints, for each: index build time, passages embedded per second, query
-latency p50/p95 for hybrid, chromem-go alone and BM25 alone, and memory. It is a
-benchmark, not a test: figures depend on the machine.
+latency p50/p95 for hybrid, chromem-go alone and BM25 alone, and memory. Then,
+with a persisted index of -persist passages in a temporary directory: the
+restart time (load, diff, no embedding) and the time to take in one changed
+article. It is a benchmark, not a test: figures depend on the machine.
 
 Flags:
   -sizes LIST   comma-separated corpus sizes (default 1000,10000,100000)
+  -persist N    passages in the persistence benchmark; 0 skips it (default 100000)
 `
 
 func runBench(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	sizesFlag := fs.String("sizes", "1000,10000,100000", "")
+	persist := fs.Int("persist", 100000, "")
 	pos, err := parseFlags(fs, benchUsage, args)
 	if err != nil {
 		return err
@@ -38,5 +43,15 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 		sizes = append(sizes, n)
 	}
-	return retrieval.Bench(ctx, sizes, e.stdout)
+	if *persist < 0 || *persist > 1_000_000 {
+		return usagef(benchUsage, "-persist: want 0 to 1000000 passages, got %d", *persist)
+	}
+	if err := retrieval.Bench(ctx, sizes, e.stdout); err != nil {
+		return err
+	}
+	if *persist == 0 {
+		return nil
+	}
+	fmt.Fprintln(e.stdout)
+	return retrieval.BenchPersist(ctx, *persist, e.stdout)
 }

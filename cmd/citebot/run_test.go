@@ -252,3 +252,17 @@ func TestIndexCommandPersists(t *testing.T) {
 		t.Errorf("ask from the persisted index: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestBenchRuns exercises `citebot bench` on tiny corpora: it is a
+// benchmark, so only its shape is checked, never a time.
+func TestBenchRuns(t *testing.T) {
+	code, stdout, stderr := runCmd(t, nil, "bench", "-sizes", "50", "-persist", "200")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"hybrid p50", "chromem p50", "bm25 p50", "restart", "one article changed"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("bench output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
