@@ -42,17 +42,9 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if *k < 1 || *k > 10 {
 		return usagef(askUsage, "-k must be between 1 and 10, got %d", *k)
 	}
-	c, err := e.config()
+	ans, c, err := e.searchOnce(ctx, retrieval.Query{Text: q, K: *k, Source: *source, DocID: *article}, askUsage)
 	if err != nil {
 		return err
-	}
-	ix, err := openIndex(ctx, c, e.cliLogger(c), e.stderr, nil)
-	if err != nil {
-		return err
-	}
-	ans, err := ix.Search(ctx, retrieval.Query{Text: q, K: *k, Source: *source, DocID: *article})
-	if err != nil {
-		return queryError(err, askUsage)
 	}
 	out := bot.FormatAnswerText(ans, bot.Links{PublicURL: c.PublicURL})
 	_, err = fmt.Fprintln(e.stdout, strings.TrimRight(out, "\n"))
@@ -68,10 +60,20 @@ func queryArg(pos []string, usage, what string) (string, error) {
 	return q, nil
 }
 
-// queryError turns the index's bad-input errors into usage errors.
-func queryError(err error, usage string) error {
-	if errors.Is(err, retrieval.ErrEmptyQuery) || errors.Is(err, retrieval.ErrQueryTooLong) {
-		return usagef(usage, "%v", err)
+// searchOnce is the one-shot commands' path: read the configuration, open
+// the index and run q. The index's bad-input errors become usage errors.
+func (e *env) searchOnce(ctx context.Context, q retrieval.Query, usage string) (retrieval.Answer, config, error) {
+	c, err := e.config()
+	if err != nil {
+		return retrieval.Answer{}, c, err
 	}
-	return err
+	ix, err := openIndex(ctx, c, e.cliLogger(c), e.stderr, nil)
+	if err != nil {
+		return retrieval.Answer{}, c, err
+	}
+	ans, err := ix.Search(ctx, q)
+	if errors.Is(err, retrieval.ErrEmptyQuery) || errors.Is(err, retrieval.ErrQueryTooLong) {
+		return ans, c, usagef(usage, "%v", err)
+	}
+	return ans, c, err
 }

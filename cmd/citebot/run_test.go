@@ -40,6 +40,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad k", []string{"ask", "-k", "0", "who?"}, "-k must be between 1 and 10"},
 		{"bad bench sizes", []string{"bench", "-sizes", "ten"}, `-sizes: "ten"`},
 		{"corpus extra arg", []string{"corpus", "extra"}, `unexpected argument "extra"`},
+		{"huge question", []string{"ask", strings.Repeat("why ", 2000)}, "query too long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

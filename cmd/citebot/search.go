@@ -65,17 +65,9 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 	if *k < 1 || *k > retrieval.MaxK {
 		return usagef(searchUsage, "-k must be between 1 and %d, got %d", retrieval.MaxK, *k)
 	}
-	c, err := e.config()
+	ans, _, err := e.searchOnce(ctx, retrieval.Query{Text: q, K: *k, Source: *source, DocID: *article}, searchUsage)
 	if err != nil {
 		return err
-	}
-	ix, err := openIndex(ctx, c, e.cliLogger(c), e.stderr, nil)
-	if err != nil {
-		return err
-	}
-	ans, err := ix.Search(ctx, retrieval.Query{Text: q, K: *k, Source: *source, DocID: *article})
-	if err != nil {
-		return queryError(err, searchUsage)
 	}
 	if *asJSON {
 		return writeSearchJSON(e.stdout, ans)
