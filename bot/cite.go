@@ -65,7 +65,11 @@ func answerText(ss []retrieval.Sentence) string {
 }
 
 // meta is "publisher · date · ¶N", leaving out what is unknown.
-func (c citation) meta() string {
+func (c citation) meta() string { return c.metaWith("¶%d", " · ") }
+
+// metaWith joins the known parts of publisher, date and paragraph (written
+// with paraFormat) with sep.
+func (c citation) metaWith(paraFormat, sep string) string {
 	var parts []string
 	if c.Publisher != "" {
 		parts = append(parts, c.Publisher)
@@ -74,9 +78,9 @@ func (c citation) meta() string {
 		parts = append(parts, c.Date)
 	}
 	if c.Paragraph > 0 {
-		parts = append(parts, fmt.Sprintf("¶%d", c.Paragraph))
+		parts = append(parts, fmt.Sprintf(paraFormat, c.Paragraph))
 	}
-	return strings.Join(parts, " · ")
+	return strings.Join(parts, sep)
 }
 
 // formatExcerpt renders sentences with the answering ones in **bold**, each

@@ -34,7 +34,7 @@ func FormatAnswerText(a retrieval.Answer, links Links) string {
 		c := citeResult(r, links)
 		fmt.Fprintf(&b, "\n[%d] %s\n", i+1, quoteMarks(formatExcerpt(c.Sentences, oneLine, textExcerptRunes)))
 		fmt.Fprintf(&b, "    %s", oneLine(c.Title))
-		if m := textMeta(c); m != "" {
+		if m := c.metaWith("paragraph %d", ", "); m != "" {
 			b.WriteString(" — " + m)
 		}
 		b.WriteByte('\n')
@@ -56,20 +56,6 @@ func FormatAnswerText(a retrieval.Answer, links Links) string {
 	return b.String()
 }
 
-// textMeta spells the citation out for a terminal: "CNN, 2023-05-20, paragraph 3".
-func textMeta(c citation) string {
-	var parts []string
-	if c.Publisher != "" {
-		parts = append(parts, c.Publisher)
-	}
-	if c.Date != "" {
-		parts = append(parts, c.Date)
-	}
-	if c.Paragraph > 0 {
-		parts = append(parts, fmt.Sprintf("paragraph %d", c.Paragraph))
-	}
-	return strings.Join(parts, ", ")
-}
 
 // quoteMarks wraps a quotation in curly quotes unless it already opens with
 // one (a passage that is itself a quote), which would read “““.
