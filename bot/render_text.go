@@ -56,7 +56,6 @@ func FormatAnswerText(a retrieval.Answer, links Links) string {
 	return b.String()
 }
 
-
 // quoteMarks wraps a quotation in curly quotes unless it already opens with
 // one (a passage that is itself a quote), which would read “““.
 func quoteMarks(s string) string {
