@@ -24,6 +24,10 @@ const manifestFormat = 1
 // manifest is written last: whatever it names is complete.
 const manifestName = "manifest.json"
 
+// lockName is the file whose advisory lock serializes loads and saves of
+// one index directory across processes (see lockDir).
+const lockName = "lock"
+
 // indexFilePattern is what a manifest may name: a plain file in the same
 // directory, so a tampered manifest cannot point elsewhere.
 var indexFilePattern = regexp.MustCompile(`^index-[0-9]+\.vec$`)

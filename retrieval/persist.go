@@ -100,6 +100,11 @@ func (ix *Index) start(ctx context.Context, c *corpus.Corpus) error {
 // hashes and vectors; never published). Any reason not to trust it is an
 // error: the caller rebuilds rather than mix vectors.
 func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
+	unlock, err := lockDir(p.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	p.removeTemps()
 	m, err := readManifest(p.dir, emb.Name(), emb.Dim())
 	if err != nil {
@@ -267,6 +272,12 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	unlock, err := lockDir(p.dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	p.adoptNewerSave()
 	gen := p.gen + 1
 	name := fmt.Sprintf("index-%d.vec", gen)
 	sum, err := writeAtomic(p.dir, name, func(w io.Writer) error {
@@ -313,6 +324,29 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		p.digest = digest
 	}
 	return nil
+}
+
+// adoptNewerSave continues after a save another process (or Index) made
+// in the same directory since ours: the next generation follows the one the
+// manifest names, and that manifest's files are the ones to remove once ours
+// are in place. Called under the directory lock.
+func (p *persister) adoptNewerSave() {
+	b, err := os.ReadFile(filepath.Join(p.dir, manifestName))
+	if err != nil {
+		return
+	}
+	var m manifest
+	if json.Unmarshal(b, &m) != nil || m.Gen <= p.gen {
+		return
+	}
+	if indexFilePattern.MatchString(m.IndexFile) {
+		p.file = m.IndexFile
+	}
+	p.terms = ""
+	if termsFilePattern.MatchString(m.TermsFile) {
+		p.terms = m.TermsFile
+	}
+	p.gen = m.Gen
 }
 
 // entriesDigest identifies a list of passage ids and content hashes.
