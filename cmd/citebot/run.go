@@ -53,6 +53,11 @@ func usagef(usage, format string, args ...any) error {
 	return &usageError{err: fmt.Errorf(format, args...), usage: usage}
 }
 
+// helpRequest is -h or -help: the command's usage goes to stdout, exit 0.
+type helpRequest struct{ usage string }
+
+func (h *helpRequest) Error() string { return "help requested" }
+
 // exitCode maps run's error to the process exit status: 0 success, 2 bad
 // usage or configuration, 1 anything else.
 func exitCode(err error) int {
@@ -79,7 +84,12 @@ func (e *configError) Unwrap() error { return e.err }
 // can pick the exit status.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	err := dispatch(ctx, args, getenv, stdin, stdout, stderr)
-	if err == nil || errors.Is(err, flag.ErrHelp) {
+	var help *helpRequest
+	if errors.As(err, &help) {
+		fmt.Fprint(stdout, help.usage)
+		return nil
+	}
+	if err == nil {
 		return nil
 	}
 	fmt.Fprintf(stderr, "citebot: %s\n", oneLine(err.Error()))
@@ -131,7 +141,7 @@ func parseFlags(fs *flag.FlagSet, usage string, args []string) ([]string, error)
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
+				return nil, &helpRequest{usage}
 			}
 			return nil, usagef(usage, "%v", err)
 		}

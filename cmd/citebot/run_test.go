@@ -67,9 +67,11 @@ func TestRunHelp(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "ask") || !strings.Contains(stdout, "serve") {
 		t.Fatalf("help: code %d, stdout %q", code, stdout)
 	}
-	code, _, stderr := runCmd(t, nil, "ask", "-h")
-	if code != 0 || stderr != "" {
-		t.Fatalf("ask -h: code %d, stderr %q", code, stderr)
+	for _, c := range commands() {
+		code, stdout, stderr := runCmd(t, nil, c.name, "-h")
+		if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "Usage: citebot "+c.name) {
+			t.Errorf("%s -h: code %d, stdout %q, stderr %q", c.name, code, stdout, stderr)
+		}
 	}
 }
 
