@@ -1,5 +1,3 @@
-//go:build browser
-
 package bot
 
 import (
@@ -22,10 +20,13 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// Run with: go test -tags browser -run TestReaderInChromium ./bot/
+// Run with: go test -run TestReaderInChromium ./bot/
 // It needs Debian's chromium (/usr/bin/chromium, or $CITEBOT_CHROMIUM) and
 // writes screenshots to $CITEBOT_ARTIFACTS (else a temporary directory).
 
+// chromiumPath finds the browser. Without one the test is skipped on a
+// developer's machine, but fails under CI (CI=true), where .ci/run installs
+// it: a browser test that silently stops running would prove nothing.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
 	p := os.Getenv("CITEBOT_CHROMIUM")
@@ -33,7 +34,11 @@ func chromiumPath(t *testing.T) string {
 		p = "/usr/bin/chromium"
 	}
 	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("chromium not found at %s (install Debian's chromium package): %v", p, err)
+		msg := fmt.Sprintf("chromium not found at %s (install Debian's chromium package, or set CITEBOT_CHROMIUM): %v", p, err)
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
 	}
 	return p
 }
