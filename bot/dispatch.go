@@ -260,7 +260,7 @@ func (x *exchange) deliver(ctx context.Context, rep reply, private bool) {
 	}
 	if rep.followup != nil {
 		rep.followup.AllowedMentions = noMentions()
-		rep.followup.Content = truncate(rep.followup.Content, maxContent)
+		rep.followup.Content = clampText(rep.followup.Content, maxContent)
 		rep.followup.Embeds = clampEmbeds(rep.followup.Embeds)
 		if err := x.resp.Followup(ctx, rep.followup); err != nil {
 			x.noteErr(fmt.Errorf("followup: %w", err))

@@ -1,6 +1,10 @@
 package bot
 
-import "github.com/bwmarrin/discordgo"
+import (
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+)
 
 // noMentions is the allowed-mentions value of every message: it serializes
 // as "parse": [], so nothing in a question or in corpus text can ping.
@@ -16,43 +20,73 @@ func clampMessage(d *discordgo.InteractionResponseData) {
 		return
 	}
 	d.AllowedMentions = noMentions()
-	d.Content = truncate(d.Content, maxContent)
+	d.Content = clampText(d.Content, maxContent)
 	d.Embeds = clampEmbeds(d.Embeds)
-	for i := range d.Choices {
-		d.Choices[i].Name = truncate(d.Choices[i].Name, maxChoiceName)
+	kept := d.Choices[:0]
+	for _, c := range d.Choices {
+		if c == nil {
+			continue
+		}
+		c.Name = clampText(c.Name, maxChoiceName)
+		kept = append(kept, c)
 	}
+	d.Choices = kept
 	if len(d.Choices) > maxChoices {
 		d.Choices = d.Choices[:maxChoices]
 	}
+}
+
+// clampText makes s valid UTF-8 (Discord refuses invalid text, and corpus
+// metadata, URLs and footers are not otherwise re-encoded), breaks mass
+// mentions, and truncates it to max code points.
+func clampText(s string, max int) string {
+	return truncate(neutraliseMentions(strings.ToValidUTF8(s, "\uFFFD")), max)
 }
 
 // clampEmbeds truncates every embed field to its limit, keeps at most 10
 // embeds, and then shortens descriptions (longest first) or drops trailing
 // embeds until the 6000 code point total holds.
 func clampEmbeds(es []*discordgo.MessageEmbed) []*discordgo.MessageEmbed {
+	kept := es[:0]
+	for _, e := range es {
+		// A nil embed (from a clicked message's JSON) would be sent as
+		// null, which Discord rejects.
+		if e != nil {
+			kept = append(kept, e)
+		}
+	}
+	es = kept
 	if len(es) > maxEmbeds {
 		es = es[:maxEmbeds]
 	}
 	for _, e := range es {
+		e.URL = strings.ToValidUTF8(e.URL, "")
 		if len(e.URL) > maxURL {
 			// Discord rejects the whole message for one over-long link;
 			// the citation stays readable as plain text.
 			e.URL = ""
 		}
-		e.Title = truncate(e.Title, maxTitle)
-		e.Description = truncate(e.Description, maxDescription)
+		e.Title = clampText(e.Title, maxTitle)
+		e.Description = clampText(e.Description, maxDescription)
 		if e.Footer != nil {
-			e.Footer.Text = truncate(e.Footer.Text, maxFooter)
+			e.Footer.Text = clampText(e.Footer.Text, maxFooter)
 		}
 		if e.Author != nil {
-			e.Author.Name = truncate(e.Author.Name, maxAuthorName)
+			e.Author.Name = clampText(e.Author.Name, maxAuthorName)
 		}
+		fields := e.Fields[:0]
+		for _, f := range e.Fields {
+			if f != nil {
+				fields = append(fields, f)
+			}
+		}
+		e.Fields = fields
 		if len(e.Fields) > 25 {
 			e.Fields = e.Fields[:25]
 		}
 		for _, f := range e.Fields {
-			f.Name = truncate(f.Name, maxFieldName)
-			f.Value = truncate(f.Value, maxFieldValue)
+			f.Name = clampText(f.Name, maxFieldName)
+			f.Value = clampText(f.Value, maxFieldValue)
 		}
 	}
 	for over := embedsTotal(es) - maxEmbedTotal; over > 0; over = embedsTotal(es) - maxEmbedTotal {

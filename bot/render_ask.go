@@ -140,13 +140,15 @@ func alsoReportedBy(rs []retrieval.Result, links Links) string {
 }
 
 // maskedLink is "[text](url)", or text alone when there is no link. Brackets
-// in text must already be escaped; parentheses and spaces in the URL are
-// percent-encoded so they cannot end the link early.
+// in text must already be escaped; parentheses, spaces, angle brackets and '@' in
+// the URL are percent-encoded so they cannot end the link early.
 func maskedLink(text, url string) string {
 	if url == "" {
 		return text
 	}
-	r := strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E")
+	// '@' too: a link target is text to a client that ignores the mask,
+	// and "…/@everyone" must not read as a mass mention there.
+	r := strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", "@", "%40")
 	return "[" + text + "](" + r.Replace(url) + ")"
 }
 
