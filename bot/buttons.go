@@ -15,10 +15,13 @@ import (
 // Component routes: the custom_id is "<route>" or "<route>:<arg>:<arg>".
 //
 //	share               stateless: reposts the clicked message's embeds
-//	more:<sid>:<offset> state <sid> holds the query; offset is the next page
-//	vote:up:<sid>       feedback; state <sid> gives the query it is about
-//	vote:down:<sid>
+//	more:<ref>:<offset> <ref> gives the query; offset is the next page
+//	vote:up:<ref>       feedback on the page <ref> describes
+//	vote:down:<ref>
 //	src:<page>          stateless /sources page
+//
+// <ref> is inline state, "~<token>" (see buttonid.go), which any replica can
+// read, or, when the query is too long for that, a StateStore id.
 const (
 	routeShare   = "share"
 	routeMore    = "more"
@@ -26,8 +29,9 @@ const (
 	routeSources = "src"
 )
 
-// customID joins a route and its arguments; ids from StateStore and decimal
-// numbers keep it far below Discord's 100-character limit.
+// customID joins a route and its arguments; StateStore ids, inline refs
+// (bounded by maxInlineRef) and decimal numbers keep it within Discord's
+// 100-character limit.
 func customID(route string, args ...string) string {
 	id := strings.Join(append([]string{route}, args...), ":")
 	if runeLen(id) > maxCustomID {
@@ -106,19 +110,31 @@ func shareRoute() route {
 	}
 }
 
-// moreRoute replaces the clicked answer with its next page.
+// moreRoute replaces the clicked answer with its next page. Inline state
+// needs nothing but the custom_id, so any replica serves it; a StateStore id
+// needs the replica (or shared store) that issued it.
 func moreRoute(p pager) route {
 	return route{
 		update: true,
 		handle: func(ctx context.Context, rq *request) (reply, error) {
 			if len(rq.args) != 2 {
-				return reply{}, errExpired()
+				return reply{}, errInvalidButton()
 			}
 			offset, err := strconv.Atoi(rq.args[1])
-			if err != nil || offset < 0 {
-				return reply{}, errExpired()
+			if err != nil || offset < 0 || offset > maxButtonOffset {
+				return reply{}, errInvalidButton()
 			}
-			st, ok, err := p.state.Get(ctx, rq.args[0])
+			ref := rq.args[0]
+			if isInlineRef(ref) {
+				st, err := p.decode(ref)
+				if err != nil {
+					return reply{}, err
+				}
+				q := st.query()
+				q.Offset = offset
+				return p.pageAt(ctx, st.Command, q, rq.private, "", st.Issued)
+			}
+			st, ok, err := p.state.Get(ctx, ref)
 			if err != nil {
 				return reply{}, fmt.Errorf("button state: %w", err)
 			}
@@ -126,33 +142,56 @@ func moreRoute(p pager) route {
 				return reply{}, errExpired()
 			}
 			q := retrieval.Query{Text: st.Query, K: st.K, Offset: offset, Source: st.Source}
-			return p.page(ctx, st.Command, q, rq.private, rq.args[0])
+			return p.page(ctx, st.Command, q, rq.private, ref)
 		},
 	}
 }
 
 // voteRoute records 👍/👎 in the interaction's log line, with the passages
 // voted on (and the query, when queries are logged), and thanks the user
-// privately.
-func voteRoute(state StateStore) route {
+// privately. Inline state names the page rather than its passages (their ids
+// do not fit in a custom_id), so the vote re-runs that page's search to log
+// them; if that fails the vote still counts, logged without passages.
+func voteRoute(p pager) route {
 	return route{
 		private: func(*request) bool { return true },
 		handle: func(ctx context.Context, rq *request) (reply, error) {
 			if len(rq.args) != 2 || (rq.args[0] != "up" && rq.args[0] != "down") {
-				return reply{}, errExpired()
+				return reply{}, errInvalidButton()
 			}
-			st, ok, err := state.Get(ctx, rq.args[1])
-			if err != nil {
-				return reply{}, fmt.Errorf("button state: %w", err)
+			var (
+				st    ButtonState
+				attrs = []slog.Attr{slog.String("vote", rq.args[0])}
+			)
+			if ref := rq.args[1]; isInlineRef(ref) {
+				in, err := p.decode(ref)
+				if err != nil {
+					return reply{}, err
+				}
+				st = ButtonState{Command: in.Command, Query: in.Query, Source: in.Source, K: in.K}
+				attrs = append(attrs, slog.Int("answer_offset", in.Offset))
+				a, err := p.s.Search(ctx, in.query())
+				if err != nil {
+					attrs = append(attrs, slog.String("passages_error", err.Error()))
+				}
+				for _, r := range a.Results {
+					st.Passages = append(st.Passages, r.Passage.ID)
+				}
+			} else {
+				var ok bool
+				var err error
+				st, ok, err = p.state.Get(ctx, ref)
+				if err != nil {
+					return reply{}, fmt.Errorf("button state: %w", err)
+				}
+				if !ok {
+					return reply{}, errExpired()
+				}
 			}
-			if !ok {
-				return reply{}, errExpired()
-			}
-			attrs := []slog.Attr{
-				slog.String("vote", rq.args[0]),
+			attrs = append(attrs,
 				slog.String("answer_command", st.Command),
 				slog.String("passages", strings.Join(st.Passages, ",")),
-			}
+			)
 			return reply{
 				data:  &discordgo.InteractionResponseData{Content: "Thanks for the feedback!", AllowedMentions: noMentions()},
 				query: st.Query,

@@ -16,12 +16,22 @@ type pager struct {
 	links Links
 	state StateStore
 	now   func() time.Time
+	// ttl is how long buttons keep working (Config.ButtonTTL); inline state
+	// carries its issue time so every replica enforces it.
+	ttl time.Duration
 }
 
 // page searches q and renders it as kind ("ask", "search" or
-// "findsources"). sid is the button state of an earlier page; "" stores a
-// new one so that More and feedback work.
+// "findsources"). sid is the StateStore id of an earlier page; "" gives the
+// answer new button state, issued now.
 func (p pager) page(ctx context.Context, kind string, q retrieval.Query, private bool, sid string) (reply, error) {
+	return p.pageAt(ctx, kind, q, private, sid, p.clock())
+}
+
+// pageAt is page for an answer first given at issued: a More click on
+// inline state passes the original time, so paging does not extend a
+// button's life.
+func (p pager) pageAt(ctx context.Context, kind string, q retrieval.Query, private bool, sid string, issued time.Time) (reply, error) {
 	a, err := p.s.Search(ctx, q)
 	if err != nil {
 		return reply{}, fmt.Errorf("search %s: %w", kind, err)
@@ -31,11 +41,7 @@ func (p pager) page(ctx context.Context, kind string, q retrieval.Query, private
 		rep.outcome = "abstained"
 	}
 	if sid == "" && len(a.Results) > 0 {
-		st := ButtonState{Command: kind, Query: q.Text, Source: q.Source, K: q.K}
-		for _, r := range a.Results {
-			st.Passages = append(st.Passages, r.Passage.ID)
-		}
-		sid, err = p.state.Put(ctx, st)
+		sid, err = p.newState(ctx, kind, q, a, issued)
 		if err != nil {
 			// The answer still stands; it just gets no More/feedback buttons.
 			rep.attrs = append(rep.attrs, slog.String("state_error", err.Error()))
@@ -49,6 +55,42 @@ func (p pager) page(ctx context.Context, kind string, q retrieval.Query, private
 		rep.data = renderAnswer(a, v, p.links)
 	}
 	return rep, nil
+}
+
+// newState returns the button reference for a page of a: inline state when
+// it fits in a custom_id, so any replica can serve the click, else a
+// StateStore entry (a long query), which only replicas sharing the store
+// can.
+func (p pager) newState(ctx context.Context, kind string, q retrieval.Query, a retrieval.Answer, issued time.Time) (string, error) {
+	in := inlineState{Command: kind, Query: q.Text, Source: q.Source, K: q.K, Offset: q.Offset, Issued: issued}
+	if ref, ok := encodeInline(in, p.s.Sources); ok {
+		return ref, nil
+	}
+	st := ButtonState{Command: kind, Query: q.Text, Source: q.Source, K: q.K}
+	for _, r := range a.Results {
+		st.Passages = append(st.Passages, r.Passage.ID)
+	}
+	return p.state.Put(ctx, st)
+}
+
+// decode reads an inline button reference against the current corpus and
+// clock.
+func (p pager) decode(ref string) (inlineState, error) {
+	return decodeInline(ref, p.s.Sources, p.clock(), p.buttonTTL())
+}
+
+func (p pager) clock() time.Time {
+	if p.now == nil {
+		return time.Now()
+	}
+	return p.now()
+}
+
+func (p pager) buttonTTL() time.Duration {
+	if p.ttl <= 0 {
+		return DefaultConfig().ButtonTTL
+	}
+	return p.ttl
 }
 
 // checkSource resolves a typed publisher to the corpus's spelling; "" stays

@@ -90,7 +90,7 @@ func NewRouter(s Searcher, cfg Config) *Router {
 			r.allowed[c] = true
 		}
 	}
-	pages := pager{s: s, links: cfg.Links, state: cfg.State, now: cfg.Now}
+	pages := pager{s: s, links: cfg.Links, state: cfg.State, now: cfg.Now, ttl: cfg.ButtonTTL}
 	for _, rt := range []route{
 		askRoute(pages),
 		searchRoute(pages),
@@ -104,7 +104,7 @@ func NewRouter(s Searcher, cfg Config) *Router {
 	}
 	r.components[routeShare] = shareRoute()
 	r.components[routeMore] = moreRoute(pages)
-	r.components[routeVote] = voteRoute(cfg.State)
+	r.components[routeVote] = voteRoute(pages)
 	r.components[routeSources] = sourcesPageRoute(s)
 	return r
 }
