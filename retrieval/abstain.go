@@ -31,16 +31,20 @@ const typeMissFactor = 0.4
 // by keyMissFactor when it lacks the question's heaviest term.
 func (ix *Index) confidence(pc *passCache, qt queryTerms, c candidate) float64 {
 	a := pc.get(c.doc)
+	ctx := pc.contextTerms(c.doc)
 	ev := c.evidence
 	if !c.scoredEvidence {
-		ev = qt.evidence(a.all, a.allTypes)
+		ev = qt.evidenceIn(a.all, ctx, a.allTypes)
 	}
 	conf := ev + denseWeight*max(0, c.dense)
 	if qt.atype.strict() && !a.allTypes.has(qt.atype) {
 		conf *= typeMissFactor
 	}
-	if k := qt.heaviest; k >= 0 && qt.match(k, a.all) == 0 {
+	if k := qt.heaviest; k >= 0 && qt.matchIn(k, a.all, ctx) == 0 {
 		conf *= keyMissFactor
+	}
+	if f := qt.focus; f >= 0 && qt.matchIn(f, a.all, ctx) == 0 {
+		conf *= focusMissFactor
 	}
 	return conf
 }

@@ -38,10 +38,12 @@ type passCache struct {
 	ix *Index
 	s  *snapshot
 	m  map[int]*analyzed
+	// ctx memoizes contextTerms by passage.
+	ctx map[int]termSet
 }
 
 func newPassCache(ix *Index, s *snapshot) *passCache {
-	return &passCache{ix: ix, s: s, m: map[int]*analyzed{}}
+	return &passCache{ix: ix, s: s, m: map[int]*analyzed{}, ctx: map[int]termSet{}}
 }
 
 func (pc *passCache) get(doc int) *analyzed {

@@ -24,6 +24,9 @@ type queryTerms struct {
 	// heaviest is the index of the term with the largest weight when the
 	// query has two or more terms, else -1 (see keyMissFactor).
 	heaviest int
+	// focus is the index of the attribute the question asks for when the
+	// query has other terms, else -1 (see focusMissFactor).
+	focus int
 }
 
 // maxQueryTerms caps the distinct terms used from one query: evidence
@@ -107,6 +110,15 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		qt.total += w
 		if known || len(vs) > 0 {
 			top = max(top, w)
+		}
+	}
+	qt.focus = -1
+	if f := focusWord(text); f != "" && len(qt.terms) > 1 {
+		fs := ix.an.stem(f)
+		for i, t := range qt.terms {
+			if t == fs && !ix.an.isLight(t) && !ix.an.isTitle(t) {
+				qt.focus = i
+			}
 		}
 	}
 	qt.heaviest = -1

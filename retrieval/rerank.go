@@ -25,11 +25,12 @@ func (ix *Index) rerank(pc *passCache, qt queryTerms, cands []candidate) {
 	for i := range cands[:n] {
 		c := &cands[i]
 		a := pc.get(c.doc)
-		c.evidence = qt.evidence(a.all, a.allTypes)
+		ctx := pc.contextTerms(c.doc)
+		c.evidence = qt.evidenceIn(a.all, ctx, a.allTypes)
 		c.scoredEvidence = true
 		c.sentence = 0
 		for k, ts := range a.sents {
-			c.sentence = max(c.sentence, qt.evidence(ts, a.types[k]))
+			c.sentence = max(c.sentence, qt.evidenceIn(ts, ctx, a.types[k]))
 		}
 		norm := 0.0
 		if top > 0 {
