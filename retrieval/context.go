@@ -75,7 +75,7 @@ func (qt queryTerms) evidenceIn(ts, ctx termSet, m typeMask) float64 {
 	if m.has(qt.atype) {
 		got += qt.typeWeight
 	}
-	return got / qt.total
+	return min(1, got/qt.total)
 }
 
 // matchIn is match in ts, else contextCredit times the match in ctx.

@@ -40,6 +40,18 @@ const maxQueryTerms = 64
 // evidence of an on-corpus one.
 const unknownFactor = 1.5
 
+// longQueryTerms is the number of distinct content terms above which a
+// query reads as a pasted message or claim rather than a question.
+const longQueryTerms = 10
+
+func distinctCount(ts []string) int {
+	seen := make(map[string]bool, len(ts))
+	for _, t := range ts {
+		seen[t] = true
+	}
+	return len(seen)
+}
+
 // lightFactor scales the evidence weight of question scaffolding words.
 const lightFactor = 0.25
 
@@ -57,7 +69,9 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 	for _, w := range absorbed {
 		seen[ix.an.stem(w)] = true
 	}
-	for _, t := range ix.an.terms(text) {
+	all := ix.an.terms(text)
+	long := distinctCount(all) > longQueryTerms
+	for _, t := range all {
 		if seen[t] {
 			continue
 		}
@@ -92,6 +106,12 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		qt.variants = append(qt.variants, vs)
 		if !known {
 			w *= unknownFactor
+			if long {
+				// A long message is mostly chatter around a claim: its
+				// words the corpus lacks are filler more often than an
+				// off-corpus topic, so they weigh like question scaffolding.
+				w *= lightFactor / unknownFactor
+			}
 			// An unknown word that is a misspelling of a corpus word is not
 			// evidence of an off-corpus topic: weigh it like that word.
 			for k, v := range vs[:min(len(vs), maxVariants)] {
@@ -110,6 +130,17 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		qt.total += w
 		if known || len(vs) > 0 {
 			top = max(top, w)
+		}
+	}
+	if long {
+		// A claim is supported when a passage states its core, not every
+		// word of the message around it: evidence is measured against
+		// the longQueryTerms heaviest terms' weight.
+		ws := append([]float64(nil), qt.weights...)
+		sort.Sort(sort.Reverse(sort.Float64Slice(ws)))
+		qt.total = 0
+		for _, w := range ws[:min(len(ws), longQueryTerms)] {
+			qt.total += w
 		}
 	}
 	qt.focus = -1
@@ -226,5 +257,5 @@ func (qt queryTerms) evidence(ts termSet, m typeMask) float64 {
 	if m.has(qt.atype) {
 		got += qt.typeWeight
 	}
-	return got / qt.total
+	return min(1, got/qt.total)
 }
