@@ -38,12 +38,13 @@ type passCache struct {
 	ix *Index
 	s  *snapshot
 	m  map[int]*analyzed
-	// ctx memoizes contextTerms by passage.
-	ctx map[int]termSet
+	// ctx memoizes contextTerms by passage, arts the article part of it.
+	ctx  map[int]contextSet
+	arts map[articleKey]termSet
 }
 
 func newPassCache(ix *Index, s *snapshot) *passCache {
-	return &passCache{ix: ix, s: s, m: map[int]*analyzed{}, ctx: map[int]termSet{}}
+	return &passCache{ix: ix, s: s, m: map[int]*analyzed{}, ctx: map[int]contextSet{}, arts: map[articleKey]termSet{}}
 }
 
 func (pc *passCache) get(doc int) *analyzed {

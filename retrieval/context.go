@@ -9,33 +9,51 @@ import "citebot/corpus"
 // the question asks: it counts at contextCredit of a term in the passage.
 const contextCredit = 0.5
 
+// contextSet is a passage's context: the article's title and lead, shared
+// by every passage of the article, and the text just before the passage.
+type contextSet struct {
+	article, prev termSet
+}
+
+func (c contextSet) has(t string) bool { return c.article[t] || c.prev[t] }
+
 // contextTerms returns the terms of passage doc's context: its article's
 // title and lead paragraph and the paragraph (or part) before it. The
 // passage's own paragraph is excluded, so a lead passage's context is the
-// title alone.
-func (pc *passCache) contextTerms(doc int) termSet {
-	if ts, ok := pc.ctx[doc]; ok {
-		return ts
+// title and the part before it, if any.
+func (pc *passCache) contextTerms(doc int) contextSet {
+	if c, ok := pc.ctx[doc]; ok {
+		return c
 	}
 	s := pc.s
 	p := s.passages[doc]
-	ts := termSet{}
-	add := func(text string) {
-		for _, t := range pc.ix.an.terms(text) {
-			ts[t] = true
-		}
-	}
+	var c contextSet
 	if a := s.articles[doc]; a != nil {
-		add(a.Title)
-		if len(a.Paragraphs) > 0 && a.Paragraphs[0].N != p.Paragraph {
-			add(a.Paragraphs[0].Text)
+		lead := len(a.Paragraphs) > 0 && a.Paragraphs[0].N != p.Paragraph
+		key := articleKey{a, lead}
+		ts, ok := pc.arts[key]
+		if !ok {
+			ts = pc.ix.termSet(a.Title)
+			if lead {
+				for _, t := range pc.ix.an.terms(a.Paragraphs[0].Text) {
+					ts[t] = true
+				}
+			}
+			pc.arts[key] = ts
 		}
+		c.article = ts
 		if prev, ok := previousText(s, a, p); ok {
-			add(prev)
+			c.prev = pc.ix.termSet(prev)
 		}
 	}
-	pc.ctx[doc] = ts
-	return ts
+	pc.ctx[doc] = c
+	return c
+}
+
+// articleKey names an article's shared context, with or without its lead.
+type articleKey struct {
+	a    *corpus.Article
+	lead bool
 }
 
 // previousText returns the text just before passage p in article a: the
@@ -64,7 +82,7 @@ func previousText(s *snapshot, a *corpus.Article, p corpus.Passage) (string, boo
 
 // evidenceIn is evidence (see queryTerms.evidence) where a term missing
 // from ts but present in the context ctx counts at contextCredit.
-func (qt queryTerms) evidenceIn(ts, ctx termSet, m typeMask) float64 {
+func (qt queryTerms) evidenceIn(ts termSet, ctx contextSet, m typeMask) float64 {
 	if qt.total == 0 {
 		return 0
 	}
@@ -79,9 +97,17 @@ func (qt queryTerms) evidenceIn(ts, ctx termSet, m typeMask) float64 {
 }
 
 // matchIn is match in ts, else contextCredit times the match in ctx.
-func (qt queryTerms) matchIn(i int, ts, ctx termSet) float64 {
-	if v := qt.match(i, ts); v > 0 || ctx == nil {
+func (qt queryTerms) matchIn(i int, ts termSet, ctx contextSet) float64 {
+	if v := qt.match(i, ts); v > 0 {
 		return v
 	}
-	return contextCredit * qt.match(i, ctx)
+	if ctx.has(qt.terms[i]) {
+		return contextCredit
+	}
+	for _, v := range qt.variants[i] {
+		if v.term != qt.terms[i] && ctx.has(v.term) {
+			return contextCredit * v.sim
+		}
+	}
+	return 0
 }

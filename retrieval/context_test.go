@@ -38,12 +38,12 @@ func TestContextTerms(t *testing.T) {
 		}
 		ctx := pc.contextTerms(i)
 		for _, w := range tt.has {
-			if !ctx[w] {
+			if !ctx.has(w) {
 				t.Errorf("%s: context lacks %q: %v", tt.id, w, ctx)
 			}
 		}
 		for _, w := range tt.not {
-			if ctx[w] {
+			if ctx.has(w) {
 				t.Errorf("%s: context has %q: %v", tt.id, w, ctx)
 			}
 		}
