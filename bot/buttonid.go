@@ -127,7 +127,7 @@ func decodeInline(ref string, sources func() []string, now time.Time, ttl time.D
 		// From the future: not an id this deployment issued.
 		return inlineState{}, errInvalidButton()
 	}
-	st.Issued, b = time.Unix(int64(minute)*60, 0), b[n:]
+	st.Issued, b = time.Unix(int64(minute)*60, 0).UTC(), b[n:]
 	if head&(1<<2) != 0 {
 		if len(b) < 2 {
 			return inlineState{}, errInvalidButton()
