@@ -10,7 +10,9 @@ import (
 )
 
 // ButtonState is what a More or feedback button needs that does not fit in
-// its custom_id: the query behind the answer it sits on.
+// its custom_id: the query behind the answer it sits on. Most answers carry
+// it inline in the custom_id instead (see buttonid.go); only a query too
+// long for that is stored.
 type ButtonState struct {
 	// Command is the route that produced the answer: "ask", "search" or
 	// "findsources".
@@ -24,11 +26,12 @@ type ButtonState struct {
 	Passages []string
 }
 
-// StateStore keeps ButtonState server-side with expiry. The in-memory
-// default is per-process: with several HTTP replicas behind a load balancer a
-// click may reach a replica that never saw the answer, so such deployments
-// need a shared implementation (or sticky routing). Implementations must be
-// safe for concurrent use.
+// StateStore keeps ButtonState server-side with expiry, for answers whose
+// query is too long to travel inline in a custom_id. The in-memory default is
+// per-process: with several HTTP replicas behind a load balancer a click on
+// such an answer may reach a replica that never saw it, so those clicks need
+// a shared implementation (or sticky routing). Implementations must be safe
+// for concurrent use.
 type StateStore interface {
 	// Put stores st and returns its id: at most 24 characters of [0-9a-z],
 	// so it fits in a custom_id.
