@@ -34,6 +34,10 @@ type answerView struct {
 // An abstention says plainly that the corpus has no answer and marks any
 // nearest passages as not an answer.
 func renderAnswer(a retrieval.Answer, v answerView, links Links) *discordgo.InteractionResponseData {
+	embeds := answerEmbeds(a.Results, links, a.Abstained)
+	// shown counts what the message really holds, so the page line and the
+	// More button's offset never skip a result that did not fit.
+	shown := len(embeds)
 	var lines []string
 	switch v.Kind {
 	case "findsources":
@@ -41,7 +45,6 @@ func renderAnswer(a retrieval.Answer, v answerView, links Links) *discordgo.Inte
 	default:
 		lines = append(lines, "**Q:** "+escapeMarkdown(oneLine(truncate(a.Query, 300))))
 	}
-	shown := len(a.Results)
 	switch {
 	case a.Abstained && v.Kind == "findsources":
 		lines = append(lines, "No passage in the corpus supports or addresses this message.")
@@ -59,15 +62,6 @@ func renderAnswer(a retrieval.Answer, v answerView, links Links) *discordgo.Inte
 	if a.Degraded {
 		lines = append(lines, "_Semantic search is unavailable right now, so results come from keyword search alone and may be less precise._")
 	}
-
-	embeds := make([]*discordgo.MessageEmbed, 0, shown)
-	budget := descriptionBudget(shown)
-	for _, r := range a.Results {
-		if len(embeds) == maxEmbeds {
-			break
-		}
-		embeds = append(embeds, resultEmbed(r, links, budget, a.Abstained))
-	}
 	hasMore := !a.Abstained && v.Offset+shown < a.Total && shown > 0
 	return &discordgo.InteractionResponseData{
 		Content:         strings.Join(lines, "\n"),
@@ -75,6 +69,45 @@ func renderAnswer(a retrieval.Answer, v answerView, links Links) *discordgo.Inte
 		Components:      answerButtons(v.Private, v.StateID, v.Offset+shown, hasMore),
 		AllowedMentions: noMentions(),
 	}
+}
+
+// minQuoteRunes is the shortest quotation worth an embed of its own.
+const minQuoteRunes = 200
+
+// answerEmbeds renders one embed per result within Discord's 6000 code
+// point total. Long titles, footers and "Also reported by" fields can take
+// much of it, so quotations are re-rendered with a smaller budget (never
+// cut afterwards, which could split a bold marker) and trailing results
+// that still do not fit are left for the next page.
+func answerEmbeds(rs []retrieval.Result, links Links, abstained bool) []*discordgo.MessageEmbed {
+	rs = rs[:min(len(rs), maxEmbeds)]
+	embeds := make([]*discordgo.MessageEmbed, 0, len(rs))
+	budget := descriptionBudget(len(rs))
+	for _, r := range rs {
+		embeds = append(embeds, resultEmbed(r, links, budget, abstained))
+	}
+	// Each pass shrinks every quotation or drops an embed; the bound is a
+	// guard, clampEmbeds stays the guarantee.
+	for pass := 0; pass < 2*maxEmbeds && len(embeds) > 0 && embedsTotal(embeds) > maxEmbedTotal; pass++ {
+		fixed := embedsTotal(embeds)
+		for _, e := range embeds {
+			fixed -= runeLen(e.Description)
+		}
+		per := (maxEmbedTotal - fixed) / len(embeds)
+		if per < minQuoteRunes && len(embeds) > 1 {
+			embeds = embeds[:len(embeds)-1]
+			continue
+		}
+		if per < 3 {
+			break // clampEmbeds drops the fields of a lone oversized embed
+		}
+		for k, e := range embeds {
+			if runeLen(e.Description) > per {
+				embeds[k] = resultEmbed(rs[k], links, per, abstained)
+			}
+		}
+	}
+	return embeds
 }
 
 // descriptionBudget shares about 4000 code points of quotation among n
