@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -176,13 +177,25 @@ func alsoReportedBy(rs []retrieval.Result, links Links) string {
 // in text must already be escaped; parentheses, spaces, angle brackets and '@' in
 // the URL are percent-encoded so they cannot end the link early.
 func maskedLink(text, url string) string {
-	if url == "" {
+	if !safeLinkTarget(url) {
 		return text
 	}
 	// '@' too: a link target is text to a client that ignores the mask,
 	// and "…/@everyone" must not read as a mass mention there.
-	r := strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", "@", "%40")
+	r := strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", "@", "%40",
+		"[", "%5B", "]", "%5D", "`", "%60", "|", "%7C")
 	return "[" + text + "](" + r.Replace(url) + ")"
+}
+
+// safeLinkTarget reports whether url can sit in a masked link: an http(s)
+// URL of valid UTF-8 without spaces or control characters, which would end
+// the link and spill the rest of a malformed corpus URL into the message.
+func safeLinkTarget(url string) bool {
+	l := strings.ToLower(url)
+	if !strings.HasPrefix(l, "https://") && !strings.HasPrefix(l, "http://") || !utf8.ValidString(url) {
+		return false
+	}
+	return !strings.ContainsFunc(url, func(r rune) bool { return r <= ' ' || r == 0x7f })
 }
 
 // escapeLine escapes text that is shown on one line (quotes, list entries).
