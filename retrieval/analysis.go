@@ -1,5 +1,7 @@
 package retrieval
 
+import "sync"
+
 // analyzed is one passage broken into sentences with the term set of each
 // and of the whole; a search analyzes each candidate once and shares it
 // between reranking, abstention, near-duplicate folding and excerpts.
@@ -49,10 +51,62 @@ func newPassCache(ix *Index, s *snapshot) *passCache {
 
 func (pc *passCache) get(doc int) *analyzed {
 	a, ok := pc.m[doc]
-	if !ok {
+	if ok {
+		return a
+	}
+	if a, ok = pc.s.derived.analysis(doc); !ok {
 		p := pc.s.passages[doc]
 		a = pc.ix.analyzePassage(p.Section, p.Text)
-		pc.m[doc] = a
+		pc.s.derived.putAnalysis(doc, a)
 	}
+	pc.m[doc] = a
 	return a
+}
+
+// maxDerived bounds derivedCache: past it the cache starts over, so memory
+// stays flat however large the corpus and however varied the questions.
+const maxDerived = 8192
+
+// derivedCache keeps the passage analyses and contexts that searches on one
+// snapshot have computed. Both are pure functions of the snapshot's
+// immutable passages and never modified once built, so concurrent searches
+// share them: questions on the same news, a More page or a vote re-running a
+// search skip re-tokenizing their candidates. Safe for concurrent use; the
+// zero value is ready.
+type derivedCache struct {
+	mu  sync.RWMutex
+	an  map[int]*analyzed
+	ctx map[int]contextSet
+}
+
+func (d *derivedCache) analysis(doc int) (*analyzed, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	a, ok := d.an[doc]
+	return a, ok
+}
+
+func (d *derivedCache) putAnalysis(doc int, a *analyzed) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.an == nil || len(d.an) >= maxDerived {
+		d.an = make(map[int]*analyzed)
+	}
+	d.an[doc] = a
+}
+
+func (d *derivedCache) context(doc int) (contextSet, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	c, ok := d.ctx[doc]
+	return c, ok
+}
+
+func (d *derivedCache) putContext(doc int, c contextSet) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ctx == nil || len(d.ctx) >= maxDerived {
+		d.ctx = make(map[int]contextSet)
+	}
+	d.ctx[doc] = c
 }

@@ -25,6 +25,10 @@ func (pc *passCache) contextTerms(doc int) contextSet {
 	if c, ok := pc.ctx[doc]; ok {
 		return c
 	}
+	if c, ok := pc.s.derived.context(doc); ok {
+		pc.ctx[doc] = c
+		return c
+	}
 	s := pc.s
 	p := s.passages[doc]
 	var c contextSet
@@ -47,6 +51,7 @@ func (pc *passCache) contextTerms(doc int) contextSet {
 		}
 	}
 	pc.ctx[doc] = c
+	pc.s.derived.putContext(doc, c)
 	return c
 }
 

@@ -85,6 +85,9 @@ type snapshot struct {
 	// terms is set on a seed loaded from disk only: persisted analyzed
 	// terms, so a restart need not tokenize unchanged passages.
 	terms *termTable
+	// derived caches per-passage analyses searches computed (see
+	// analysis.go); the only mutable part, and only ever added to.
+	derived derivedCache
 }
 
 // NewIndex embeds and indexes every passage of c.
