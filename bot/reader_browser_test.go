@@ -1,3 +1,5 @@
+//go:build unix
+
 package bot
 
 import (
@@ -12,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -41,6 +44,25 @@ func chromiumPath(t *testing.T) string {
 		t.Skip(msg)
 	}
 	return p
+}
+
+// chromiumCommand builds a chromium command in a process group of its own
+// and registers, before the caller's t.TempDir removals run, a cleanup that
+// kills the whole group and waits: killing only the browser process leaves
+// its renderer and zygote children writing into the profile directory,
+// which then cannot be removed.
+func chromiumCommand(t *testing.T, ctx context.Context, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, chromiumPath(t), args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	t.Cleanup(func() {
+		if cmd.Process != nil {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			_ = cmd.Wait()
+		}
+	})
+	return cmd
 }
 
 func artifactDir(t *testing.T) string {
@@ -99,14 +121,13 @@ func citedReader(t *testing.T) (string, *corpus.Article, corpus.Paragraph) {
 // under blank space; reader-mobile.png (TestReaderInChromium, via DevTools)
 // is the faithful phone view.
 func TestReaderInChromiumCLI(t *testing.T) {
-	chrome := chromiumPath(t)
 	u, _, para := citedReader(t)
 	shot := filepath.Join(artifactDir(t), "reader-cli.png")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
 	args := append(chromiumFlags(t.TempDir()), "--screenshot="+shot, u)
-	if out, err := exec.CommandContext(ctx, chrome, args...).CombinedOutput(); err != nil {
+	if out, err := chromiumCommand(t, ctx, args...).CombinedOutput(); err != nil {
 		t.Fatalf("chromium --screenshot: %v\n%s", err, out)
 	}
 	if b, err := os.ReadFile(shot); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
@@ -115,7 +136,7 @@ func TestReaderInChromiumCLI(t *testing.T) {
 	t.Logf("screenshot: %s", shot)
 
 	args = append(chromiumFlags(t.TempDir()), "--dump-dom", u)
-	dom, err := exec.CommandContext(ctx, chrome, args...).Output()
+	dom, err := chromiumCommand(t, ctx, args...).Output()
 	if err != nil {
 		t.Fatalf("chromium --dump-dom: %v", err)
 	}
@@ -189,11 +210,11 @@ func startChromiumCDP(t *testing.T) *cdp {
 	userDir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	args := append(chromiumFlags(userDir), "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank")
-	cmd := exec.CommandContext(ctx, chromiumPath(t), args...)
+	cmd := chromiumCommand(t, ctx, args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	t.Cleanup(cancel)
 
 	var port string
 	deadline := time.Now().Add(60 * time.Second)
