@@ -49,7 +49,7 @@ var _ Embedder = (*OllamaEmbedder)(nil)
 // Errors name the environment variable that usually carries the setting.
 func NewOllamaEmbedder(cfg OllamaConfig) (*OllamaEmbedder, error) {
 	// The batching, retry and vector checks are shared with the
-	// OpenAI-compatible client (see remoteEmbedder in embed_openai.go).
+	// OpenAI-compatible client (see remoteEmbedder in embed_remote.go).
 	r, err := newRemoteEmbedder("ollama", remoteSettings{
 		baseURL: cfg.BaseURL, defaultURL: DefaultOllamaBaseURL, path: "api/embed",
 		model:       cfg.Model,
