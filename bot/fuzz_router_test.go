@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,35 +20,6 @@ import (
 	"citebot/corpus"
 	"citebot/retrieval"
 )
-
-// fuzzResponder records every response to one interaction.
-type fuzzResponder struct {
-	mu        sync.Mutex
-	responds  []*discordgo.InteractionResponse
-	edits     []*discordgo.WebhookEdit
-	followups []*discordgo.WebhookParams
-}
-
-func (r *fuzzResponder) Respond(_ context.Context, resp *discordgo.InteractionResponse) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.responds = append(r.responds, resp)
-	return nil
-}
-
-func (r *fuzzResponder) Edit(_ context.Context, e *discordgo.WebhookEdit) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.edits = append(r.edits, e)
-	return nil
-}
-
-func (r *fuzzResponder) Followup(_ context.Context, p *discordgo.WebhookParams) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.followups = append(r.followups, p)
-	return nil
-}
 
 // fuzzIndex is a real index over the bundled corpus, built once per target.
 func fuzzIndex(f *testing.F) *retrieval.Index {
@@ -122,14 +92,14 @@ func FuzzRouter(f *testing.F) {
 		if useAllowlist {
 			r = allowlisted
 		}
-		rec := &fuzzResponder{}
+		rec := newRecResponder()
 		r.Handle(t.Context(), &i, rec)
 		checkExchange(t, &i, rec)
 	})
 }
 
 // checkExchange checks what a Router sent for one interaction.
-func checkExchange(t *testing.T, i *discordgo.Interaction, rec *fuzzResponder) {
+func checkExchange(t *testing.T, i *discordgo.Interaction, rec *recResponder) {
 	t.Helper()
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
