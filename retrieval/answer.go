@@ -40,6 +40,11 @@ type Query struct {
 	DocID string
 	// Mode picks the rankings; the zero value is Hybrid.
 	Mode Mode
+	// Context holds earlier questions of the same conversation, oldest
+	// first (at most the last three are used). They help resolve what a
+	// follow-up's "it", "that" or "the meeting" refers to; how much they
+	// weigh against Text is retrieval's decision, never the caller's.
+	Context []string
 }
 
 // Limits on queries.
