@@ -70,6 +70,11 @@ type Answer struct {
 	// (so callers can tell whether a "More" page exists).
 	Total   int
 	Results []Result
+	// ReadWith lists the earlier questions of Query.Context (oldest first)
+	// whose words the first result contains: the follow-up was answered
+	// as read with them. Empty when the answer rests on the question's own
+	// words, when there was no context, and on abstentions.
+	ReadWith []string
 }
 
 // Result is one ranked passage with the sentences that answer.

@@ -107,11 +107,11 @@ func (qt queryTerms) matchIn(i int, ts termSet, ctx contextSet) float64 {
 		return v
 	}
 	if ctx.has(qt.terms[i]) {
-		return contextCredit
+		return qt.contextCreditOf(i)
 	}
 	for _, v := range qt.variants[i] {
 		if v.term != qt.terms[i] && ctx.has(v.term) {
-			return contextCredit * v.sim
+			return qt.contextCreditOf(i) * v.sim
 		}
 	}
 	return 0

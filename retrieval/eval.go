@@ -12,10 +12,13 @@ import (
 
 // EvalQuestion is one line of a question set: a question and the gold
 // substrings, any of which in a result's passage makes it a hit. Empty Gold
-// means the corpus cannot answer and the index must abstain.
+// means the corpus cannot answer and the index must abstain. Context holds
+// the earlier questions of a conversation, oldest first, for a follow-up
+// (Query.Context); it is optional.
 type EvalQuestion struct {
-	Q    string   `json:"q"`
-	Gold []string `json:"gold"`
+	Q       string   `json:"q"`
+	Gold    []string `json:"gold"`
+	Context []string `json:"context,omitempty"`
 }
 
 // EvalReport is the quality of one Mode over a question set. Recall and
@@ -73,7 +76,7 @@ func Evaluate(ctx context.Context, ix *Index, qs []EvalQuestion) ([]EvalReport, 
 	for _, mode := range []Mode{Hybrid, DenseOnly, LexicalOnly} {
 		rep := EvalReport{Mode: mode}
 		for _, q := range qs {
-			ans, err := ix.Search(ctx, Query{Text: q.Q, K: 5, Mode: mode})
+			ans, err := ix.Search(ctx, Query{Text: q.Q, K: 5, Mode: mode, Context: q.Context})
 			if err != nil {
 				return nil, fmt.Errorf("eval %s %q: %w", mode, q.Q, err)
 			}

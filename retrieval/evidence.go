@@ -27,6 +27,9 @@ type queryTerms struct {
 	// focus is the index of the attribute the question asks for when the
 	// query has other terms, else -1 (see focusMissFactor).
 	focus int
+	// earlier, when not nil, marks the terms taken from earlier questions
+	// of the conversation (see followup.go).
+	earlier []bool
 }
 
 // maxQueryTerms caps the distinct terms used from one query: evidence

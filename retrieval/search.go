@@ -62,9 +62,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	ans := Answer{Query: q.Text}
 	keep := s.filter(q.Source, q.DocID)
 	depth := min(max(candDepth, q.Offset+k+foldWindow), maxCandDepth)
-	qt := ix.queryTerms(s, text)
+	qt, cc := ix.withContext(s, ix.queryTerms(s, text), q.Context)
 
-	cands, degraded, err := ix.rank(ctx, s, text, qt, q.Mode, depth, q.Source, q.DocID, keep)
+	cands, degraded, err := ix.rank(ctx, s, text, qt, cc, q.Mode, depth, q.Source, q.DocID, keep)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -92,6 +92,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 		return ans, nil
 	}
 	ans.Total = len(cands)
+	ans.ReadWith = cc.readWith(qt, pc.get(cands[0].doc))
 	lo := min(q.Offset, len(cands))
 	hi := min(lo+k, len(cands))
 	for i, c := range cands[lo:hi] {
@@ -119,7 +120,7 @@ func (s *snapshot) filter(source, docID string) func(int) bool {
 }
 
 // rank runs the rankings the mode asks for and fuses them.
-func (ix *Index) rank(ctx context.Context, s *snapshot, text string, qt queryTerms, mode Mode, depth int,
+func (ix *Index) rank(ctx context.Context, s *snapshot, text string, qt queryTerms, cc convContext, mode Mode, depth int,
 	source, docID string, keep func(int) bool) ([]candidate, bool, error) {
 	var lex []scored
 	lexDone := make(chan struct{})
@@ -137,7 +138,7 @@ func (ix *Index) rank(ctx context.Context, s *snapshot, text string, qt queryTer
 	degraded := false
 	if mode != LexicalOnly {
 		var err error
-		qvec, dense, err = ix.denseSearch(ctx, s, text, depth, source, docID)
+		qvec, dense, err = ix.denseSearch(ctx, s, text, cc, depth, source, docID)
 		if err != nil {
 			<-lexDone
 			if mode == DenseOnly || ctx.Err() != nil {
@@ -151,9 +152,10 @@ func (ix *Index) rank(ctx context.Context, s *snapshot, text string, qt queryTer
 	return fuse(s, dense, lex, qvec), degraded, nil
 }
 
-// denseSearch embeds the query and asks the vector store.
-func (ix *Index) denseSearch(ctx context.Context, s *snapshot, text string, depth int, source, docID string) ([]float32, []scored, error) {
-	vec, err := ix.emb.EmbedQuery(ctx, text)
+// denseSearch embeds the query (with its conversation context) and asks
+// the vector store.
+func (ix *Index) denseSearch(ctx context.Context, s *snapshot, text string, cc convContext, depth int, source, docID string) ([]float32, []scored, error) {
+	vec, err := ix.embedWithContext(ctx, text, cc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("retrieval: embed query with %s: %w", ix.emb.Name(), err)
 	}
