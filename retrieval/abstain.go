@@ -1,61 +1,128 @@
 package retrieval
 
 // defaultAbstainThreshold is the confidence below which the top passage is
-// not taken as an answer. Calibrated on testdata/dev_questions.jsonl and
-// dev_categories.jsonl with the local embedder: unanswerable questions
-// score 0–0.48 (a corpus name plus a word or answer type the corpus lacks),
-// answerable ones 0.69–1.3 with two outliers at 0.36–0.49 (questions
-// phrased in words neither the corpus nor the synonym lexicon has). 0.5
-// sits in that gap; missing an abstention was counted worse than a false
-// one, because an abstention still shows the nearest passages, marked weak.
-// Other embedders put the dense cosine on another scale: set
-// Options.AbstainThreshold after running `citebot eval` with them.
+// not taken as an answer when no calibration is loaded (the hand-set
+// formula of heuristicConfidence).
 const defaultAbstainThreshold = 0.5
 
-// denseWeight scales the top passage's cosine similarity in the confidence.
+// denseWeight scales the top passage's cosine similarity in the heuristic
+// confidence.
 const denseWeight = 0.5
 
-// typeMissFactor scales the confidence of a passage that holds no
+// typeMissFactor scales the heuristic confidence of a passage that holds no
 // expression of the strict answer type the question asks for: a passage
 // about the evacuation with no amount in it cannot say what it cost, however
 // many of the question's words it shares.
 const typeMissFactor = 0.4
 
-// confidence estimates how likely candidate c answers the query, from
-// signals that do not depend on the question set: the IDF-weighted share of
-// the query's content terms the passage contains (exactly, as a spelling
-// variant or a synonym; words the corpus never uses weigh most, and the
-// asked answer type counts as a term), plus half its cosine similarity to
-// the query; scaled by typeMissFactor when the question asks for a date,
-// number, amount, age, duration or measure and the passage states none, and
-// by keyMissFactor when it lacks the question's heaviest term.
-func (ix *Index) confidence(pc *passCache, qt queryTerms, c candidate) float64 {
+// keyMissFactor scales the heuristic confidence of a passage that lacks the
+// question's heaviest term (its rarest word, or a word the corpus never
+// uses), in any spelling or synonym. Names and rare topic words are the
+// words users cannot paraphrase, so a passage without one is usually about
+// something else that merely shares the question's other words.
+const keyMissFactor = 0.8
+
+// Signals are the features of one candidate answer that the answer/abstain
+// decision rests on. None depends on a corpus's size or vocabulary: shares
+// are normalised by the query's own weight, scores by the best candidate's.
+type Signals struct {
+	// Evidence is the IDF-weighted share of the query's terms (and its
+	// answer type) the passage holds, a term only in its context counting
+	// half; Sentence the same for the passage's best sentence.
+	Evidence float64 `json:"evidence"`
+	Sentence float64 `json:"sentence"`
+	// Dense is the passage's cosine similarity to the query (0 without a
+	// query vector).
+	Dense float64 `json:"dense"`
+	// Margin is how far the candidate's ranking score is above the best
+	// other candidate's among the first few, relative to its own score.
+	Margin float64 `json:"margin"`
+	// KeyMatch is how well the query's heaviest (rarest) term is present:
+	// 1 exactly, a spelling variant's similarity, 0 absent (1 for a
+	// one-term query).
+	KeyMatch float64 `json:"key_match"`
+	// TypeMiss is 1 when the question asks for a date, number, amount, age,
+	// duration or measure and the passage states none; TypeHit 1 when it
+	// does state one.
+	TypeMiss float64 `json:"type_miss"`
+	TypeHit  float64 `json:"type_hit"`
+	// FocusMiss is 1 when the attribute asked for ("the capital of X")
+	// is missing from the passage and its context.
+	FocusMiss float64 `json:"focus_miss"`
+	// Unknown is the share of the query's weight in words the corpus never
+	// uses in any spelling.
+	Unknown float64 `json:"unknown"`
+}
+
+// signals computes the Signals of candidate i of cands.
+func (ix *Index) signals(pc *passCache, qt queryTerms, cands []candidate, i int) Signals {
+	c := cands[i]
 	a := pc.get(c.doc)
 	ctx := pc.contextTerms(c.doc)
-	ev := c.evidence
+	var s Signals
+	s.Evidence, s.Sentence = c.evidence, c.sentence
 	if !c.scoredEvidence {
-		ev = qt.evidenceIn(a.all, ctx, a.allTypes)
+		s.Evidence = qt.evidenceIn(a.all, ctx, a.allTypes)
+		for k, ts := range a.sents {
+			s.Sentence = max(s.Sentence, qt.evidenceIn(ts, ctx, a.types[k]))
+		}
 	}
-	conf := ev + denseWeight*max(0, c.dense)
-	if qt.atype.strict() && !a.allTypes.has(qt.atype) {
-		conf *= typeMissFactor
+	s.Dense = c.dense
+	other := 0.0
+	for j := range cands[:min(len(cands), confidentWindow+1)] {
+		if j != i {
+			other = max(other, cands[j].score)
+		}
 	}
-	if k := qt.heaviest; k >= 0 && qt.matchIn(k, a.all, ctx) == 0 {
-		conf *= keyMissFactor
+	if c.score > 0 {
+		s.Margin = (c.score - other) / c.score
+	}
+	s.KeyMatch = 1
+	if k := qt.heaviest; k >= 0 {
+		s.KeyMatch = qt.matchIn(k, a.all, ctx)
+	}
+	if qt.atype.strict() {
+		if a.allTypes.has(qt.atype) {
+			s.TypeHit = 1
+		} else {
+			s.TypeMiss = 1
+		}
 	}
 	if f := qt.focus; f >= 0 && qt.matchIn(f, a.all, ctx) == 0 {
+		s.FocusMiss = 1
+	}
+	if qt.total > 0 {
+		s.Unknown = qt.unknown / qt.total
+	}
+	return s
+}
+
+// confidence estimates how likely candidate i answers the query: the
+// calibrated model's probability when one is loaded, else the heuristic.
+func (ix *Index) confidence(pc *passCache, qt queryTerms, cands []candidate, i int) (float64, Signals) {
+	s := ix.signals(pc, qt, cands, i)
+	if ix.calib != nil {
+		return ix.calib.Confidence(s), s
+	}
+	return heuristicConfidence(s), s
+}
+
+// heuristicConfidence is the hand-set formula used before calibration:
+// evidence plus half the cosine, scaled down when the asked answer type,
+// the heaviest term or the focus word is missing.
+func heuristicConfidence(s Signals) float64 {
+	conf := s.Evidence + denseWeight*max(0, s.Dense)
+	if s.TypeMiss > 0 {
+		conf *= typeMissFactor
+	}
+	if s.KeyMatch == 0 {
+		conf *= keyMissFactor
+	}
+	if s.FocusMiss > 0 {
 		conf *= focusMissFactor
 	}
 	return conf
 }
-
-// keyMissFactor scales the confidence of a passage that lacks the
-// question's heaviest term (its rarest word, or a word the corpus never
-// uses), in any spelling or synonym. Names and rare topic words are the
-// words users cannot paraphrase, so a passage without one is usually about
-// something else that merely shares the question's other words ("the
-// capital of X" answered by a passage about another capital).
-const keyMissFactor = 0.8
 
 // confidentWindow is how many of the top candidates may carry the answer:
 // when the first one is below the threshold but one of the next is above,
@@ -65,24 +132,31 @@ const confidentWindow = 3
 
 // promoteConfident moves the most confident of the first confidentWindow
 // candidates to the front when the first is below the threshold, and
-// returns the confidence of the new first candidate.
-func (ix *Index) promoteConfident(pc *passCache, qt queryTerms, cands []candidate) float64 {
+// returns the confidence and signals of the new first candidate.
+func (ix *Index) promoteConfident(pc *passCache, qt queryTerms, cands []candidate) (float64, Signals) {
 	if len(cands) == 0 {
-		return 0
+		return 0, Signals{}
 	}
-	best, bestConf := 0, ix.confidence(pc, qt, cands[0])
+	best := 0
+	bestConf, bestSig := ix.confidence(pc, qt, cands, 0)
 	if bestConf >= ix.threshold {
-		return bestConf
+		return bestConf, bestSig
 	}
 	for i := 1; i < min(len(cands), confidentWindow); i++ {
-		if c := ix.confidence(pc, qt, cands[i]); c > bestConf {
-			best, bestConf = i, c
+		if c, sig := ix.confidence(pc, qt, cands, i); c > bestConf {
+			best, bestConf, bestSig = i, c, sig
 		}
 	}
 	if best > 0 && bestConf >= ix.threshold {
 		c := cands[best]
 		copy(cands[1:best+1], cands[:best])
 		cands[0] = c
+		return bestConf, bestSig
 	}
-	return bestConf
+	// Nothing reaches the threshold: the first stays first and its own
+	// confidence is what the abstention reports.
+	return ix.confidence(pc, qt, cands, 0)
 }
+
+// Threshold is the answer confidence below which Search abstains.
+func (ix *Index) Threshold() float64 { return ix.threshold }

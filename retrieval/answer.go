@@ -45,6 +45,10 @@ type Query struct {
 	// follow-up's "it", "that" or "the meeting" refers to; how much they
 	// weigh against Text is retrieval's decision, never the caller's.
 	Context []string
+	// KeepRanking, when the index abstains, keeps the top K of the ranking
+	// in Results (all marked Weak) instead of at most two nearest passages,
+	// so an evaluation can measure the ranking apart from the decision.
+	KeepRanking bool
 }
 
 // Limits on queries.
@@ -63,6 +67,11 @@ type Answer struct {
 	// threshold: the corpus has no passage that answers. Results then hold at
 	// most the nearest passages, each marked Weak.
 	Abstained bool
+	// Confidence is the answer confidence of the first result (0 with no
+	// result); the index abstains when it is below Index.Threshold.
+	Confidence float64
+	// Signals are the features the confidence was computed from.
+	Signals Signals
 	// Degraded is true when the dense side failed (embedding server down) and
 	// the ranking comes from BM25 alone.
 	Degraded bool

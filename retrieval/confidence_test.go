@@ -41,7 +41,8 @@ func TestConfidenceFactors(t *testing.T) {
 	doc := s.byID["cnn:p1.1"] // "…in Kandahar on May 12, between … Akhundzada and Qatar's Prime Minister…"
 	conf := func(q string) float64 {
 		t.Helper()
-		return ix.confidence(pc, ix.queryTerms(s, q), candidate{doc: doc})
+		c, _ := ix.confidence(pc, ix.queryTerms(s, q), []candidate{{doc: doc}}, 0)
+		return c
 	}
 	tests := []struct {
 		name        string
@@ -84,10 +85,10 @@ func TestPromoteConfident(t *testing.T) {
 	qt := ix.queryTerms(s, "who did Sheikh Mohammed visit in Kandahar")
 	weak, strong := s.byID["cnn:p2.1"], s.byID["nat:p1.1"]
 	cands := []candidate{{doc: weak}, {doc: strong}}
-	if ix.confidence(pc, qt, cands[0]) >= ix.threshold {
+	if c, _ := ix.confidence(pc, qt, cands, 0); c >= ix.threshold {
 		t.Fatalf("constructed first candidate is already confident")
 	}
-	conf := ix.promoteConfident(pc, qt, cands)
+	conf, _ := ix.promoteConfident(pc, qt, cands)
 	if cands[0].doc != strong || conf < ix.threshold {
 		t.Errorf("after promotion first = %s (conf %.2f), want %s above %.2f", s.passages[cands[0].doc].ID, conf, "nat:p1.1", ix.threshold)
 	}

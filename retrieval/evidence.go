@@ -30,6 +30,9 @@ type queryTerms struct {
 	// earlier, when not nil, marks the terms taken from earlier questions
 	// of the conversation (see followup.go).
 	earlier []bool
+	// unknown is the weight of the terms the corpus never uses in any
+	// spelling (part of total).
+	unknown float64
 }
 
 // maxQueryTerms caps the distinct terms used from one query: evidence
@@ -133,6 +136,8 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		qt.total += w
 		if known || len(vs) > 0 {
 			top = max(top, w)
+		} else {
+			qt.unknown += w
 		}
 	}
 	if long {

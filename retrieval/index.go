@@ -48,6 +48,7 @@ type Index struct {
 	an        *analyzer
 	batch     int
 	threshold float64
+	calib     *Calibration // nil: heuristicConfidence
 	snap      atomic.Pointer[snapshot]
 	updateMu  sync.Mutex // one Update at a time
 	progress  func(done, total int)

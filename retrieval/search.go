@@ -76,16 +76,22 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	foldLimit := min(len(cands), q.Offset+k+foldWindow)
 	cands = ix.foldDuplicates(pc, cands, foldLimit)
 
-	conf := ix.promoteConfident(pc, qt, cands)
+	conf, sig := ix.promoteConfident(pc, qt, cands)
+	ans.Confidence, ans.Signals = conf, sig
 	if len(cands) == 0 || conf < ix.threshold {
 		ans.Abstained = true
-		cands = cands[:min(len(cands), maxWeak)]
+		shown := maxWeak
+		if q.KeepRanking {
+			shown = q.Offset + k
+		}
+		cands = cands[:min(len(cands), shown)]
 		ans.Total = len(cands)
-		if q.Offset > 0 {
+		if q.Offset > 0 && !q.KeepRanking {
 			cands = nil
 		}
+		cands = cands[min(len(cands), q.Offset):]
 		for i, c := range cands {
-			r := ix.result(pc, qt, c, i+1)
+			r := ix.result(pc, qt, c, q.Offset+i+1)
 			r.Weak = true
 			ans.Results = append(ans.Results, r)
 		}
@@ -97,7 +103,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	hi := min(lo+k, len(cands))
 	for i, c := range cands[lo:hi] {
 		r := ix.result(pc, qt, c, lo+i+1)
-		r.Weak = i+lo > 0 && ix.confidence(pc, qt, c) < ix.threshold
+		if i+lo > 0 {
+			conf, _ := ix.confidence(pc, qt, cands, lo+i)
+			r.Weak = conf < ix.threshold
+		}
 		ans.Results = append(ans.Results, r)
 	}
 	return ans, nil

@@ -25,6 +25,7 @@ func TestDependencyDirection(t *testing.T) {
 	forbidden := map[string][]string{
 		"citebot/corpus":    {"citebot/retrieval", "citebot/bot", "citebot/cmd", chromem, discordgo},
 		"citebot/retrieval": {"citebot/bot", "citebot/cmd", discordgo},
+		"citebot/eval":      {"citebot/bot", "citebot/cmd", chromem, discordgo},
 		"citebot/bot":       {"citebot/cmd", chromem},
 		"citebot/cmd":       {chromem},
 	}
