@@ -25,6 +25,22 @@ type bm25Index struct {
 	docLen   []int32
 	avgLen   float64
 	scratch  sync.Pool // *[]float64 of len(docLen), zeroed between uses
+	// dfs and n replace postings and docLen in an index that holds only
+	// collection statistics (a Backend's, see newBM25Stats): it weighs
+	// terms but searches nothing.
+	dfs map[string]int32
+	n   int
+}
+
+// newBM25Stats is a statistics-only index over st: idf, df and termScore
+// agree with an index of the records st was computed from; search finds
+// nothing.
+func newBM25Stats(st *Stats) *bm25Index {
+	ix := &bm25Index{dfs: make(map[string]int32, len(st.Terms)), n: st.Passages, avgLen: st.AvgLen}
+	for i, t := range st.Terms {
+		ix.dfs[t] = st.DF[i]
+	}
+	return ix
 }
 
 // newBM25 indexes docs, each given as its analyzed terms; doc i gets id i.
@@ -53,15 +69,25 @@ func newBM25(docs [][]string) *bm25Index {
 }
 
 // Len returns the number of indexed documents.
-func (ix *bm25Index) Len() int { return len(ix.docLen) }
+func (ix *bm25Index) Len() int {
+	if ix.dfs != nil {
+		return ix.n
+	}
+	return len(ix.docLen)
+}
 
 // df returns how many documents contain term.
-func (ix *bm25Index) df(term string) int { return len(ix.postings[term]) }
+func (ix *bm25Index) df(term string) int {
+	if ix.dfs != nil {
+		return int(ix.dfs[term])
+	}
+	return len(ix.postings[term])
+}
 
 // idf is the BM25 inverse document frequency with the +1 inside the log
 // (as in Lucene) so that very common terms score small but never negative.
 func (ix *bm25Index) idf(term string) float64 {
-	return bm25IDF(len(ix.docLen), ix.df(term))
+	return bm25IDF(ix.Len(), ix.df(term))
 }
 
 func bm25IDF(n, df int) float64 {
@@ -126,6 +152,38 @@ func (ix *bm25Index) search(terms []string, weights []float64, n int, keep func(
 		out[i] = heap.Pop(h).(scored)
 	}
 	return out
+}
+
+// scoreTerms is search's score of one document given as its analyzed
+// terms: the same sum over the distinct query terms, with the same weights.
+func (ix *bm25Index) scoreTerms(doc []string, terms []string, weights []float64) float64 {
+	if len(doc) == 0 || ix.avgLen == 0 {
+		return 0
+	}
+	tf := make(map[string]int32, len(terms))
+	for _, t := range terms {
+		tf[t] = 0
+	}
+	for _, t := range doc {
+		if _, ok := tf[t]; ok {
+			tf[t]++
+		}
+	}
+	seen := make(map[string]bool, len(terms))
+	var s float64
+	for k, t := range terms {
+		if seen[t] || tf[t] == 0 {
+			seen[t] = true
+			continue
+		}
+		seen[t] = true
+		idf := ix.idf(t)
+		if weights != nil {
+			idf *= weights[k]
+		}
+		s += idf * ix.termScore(float64(tf[t]), int32(len(doc)))
+	}
+	return s
 }
 
 // termScore is BM25's saturating, length-normalized term frequency.

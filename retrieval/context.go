@@ -46,7 +46,11 @@ func (pc *passCache) contextTerms(doc int) contextSet {
 			pc.arts[key] = ts
 		}
 		c.article = ts
-		if prev, ok := previousText(s, a, p); ok {
+		if s.prevText != nil {
+			if prev := s.prevText[doc]; prev != "" {
+				c.prev = pc.ix.termSet(prev)
+			}
+		} else if prev, ok := previousText(s, a, p); ok {
 			c.prev = pc.ix.termSet(prev)
 		}
 	}

@@ -57,6 +57,9 @@ type Index struct {
 	spare map[string][]float32
 	per   *persister // nil when memory-only
 	last  atomic.Pointer[UpdateStats]
+	// remote is set when the passages live in a Backend (NewRemoteIndex);
+	// snap is then unused.
+	remote *remote
 }
 
 // UpdateStats reports what an Update (or NewIndex) did. Added, Changed,
@@ -89,6 +92,9 @@ type snapshot struct {
 	// derived caches per-passage analyses searches computed (see
 	// analysis.go); the only mutable part, and only ever added to.
 	derived derivedCache
+	// prevText, set only in a remote index's per-query snapshot, is the
+	// text before each passage as its record carries it (see remote.go).
+	prevText []string
 }
 
 // NewIndex embeds and indexes every passage of c.
@@ -124,6 +130,9 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 // (vector store, BM25, passage table) is built aside and swapped in
 // atomically; on error the current snapshot stays in place.
 func (ix *Index) Update(ctx context.Context, c *corpus.Corpus) (UpdateStats, error) {
+	if ix.remote != nil {
+		return UpdateStats{}, errRemoteWrite
+	}
 	if c == nil {
 		return UpdateStats{}, errors.New("retrieval: nil corpus")
 	}
@@ -347,19 +356,47 @@ const (
 	metaSource = "source"
 )
 
-// Len returns the number of indexed passages.
-func (ix *Index) Len() int { return len(ix.snap.Load().passages) }
+// errRemoteWrite: a remote index is written by its Backend's writer.
+var errRemoteWrite = errors.New("retrieval: a remote index is read-only (its backend is written by citebot index)")
+
+// Len returns the number of indexed passages (for a remote index, as of the
+// last statistics loaded; 0 before).
+func (ix *Index) Len() int {
+	if ix.remote != nil {
+		if st := ix.remote.state.Load(); st != nil {
+			return st.stats.Passages
+		}
+		return 0
+	}
+	return len(ix.snap.Load().passages)
+}
 
 // Embedder returns the embedder that computed the index's vectors.
 func (ix *Index) Embedder() Embedder { return ix.emb }
 
 // Articles lists the corpus articles in corpus order; treat as read-only.
-func (ix *Index) Articles() []*corpus.Article { return ix.snap.Load().corpus.Articles }
+// A remote index's articles carry metadata and the number of paragraphs
+// only (Article has their text).
+func (ix *Index) Articles() []*corpus.Article { return ix.corpus().Articles }
 
 // Article returns one article by id.
 func (ix *Index) Article(id string) (*corpus.Article, bool) {
+	if ix.remote != nil {
+		return ix.remoteArticle(id)
+	}
 	return ix.snap.Load().corpus.Article(id)
 }
 
 // Sources lists the distinct publishers in order of first appearance.
-func (ix *Index) Sources() []string { return ix.snap.Load().corpus.Sources() }
+func (ix *Index) Sources() []string { return ix.corpus().Sources() }
+
+// corpus is the current corpus, or a remote index's article list.
+func (ix *Index) corpus() *corpus.Corpus {
+	if ix.remote != nil {
+		if st := ix.remote.state.Load(); st != nil {
+			return st.corpus
+		}
+		return &corpus.Corpus{}
+	}
+	return ix.snap.Load().corpus
+}

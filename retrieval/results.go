@@ -26,6 +26,9 @@ func (ix *Index) result(pc *passCache, qt queryTerms, c candidate, rank int) Res
 // Passage returns one passage by id with its article and an excerpt of its
 // opening sentences; ok is false for an unknown id.
 func (ix *Index) Passage(id string) (Result, bool) {
+	if ix.remote != nil {
+		return ix.remotePassage(id)
+	}
 	s := ix.snap.Load()
 	i, ok := s.byID[id]
 	if !ok {
@@ -33,6 +36,22 @@ func (ix *Index) Passage(id string) (Result, bool) {
 	}
 	p := s.passages[i]
 	return Result{Rank: 1, Passage: p, Article: s.articles[i], Excerpt: openingExcerpt(p.Text, splitSentences(p.Text))}, true
+}
+
+// suggestTerms is what Suggest searches for: the analyzed terms of text
+// plus the vocabulary terms starting with its last word as typed so far.
+func (ix *Index) suggestTerms(v *vocabulary, text string) []string {
+	terms := ix.an.terms(text)
+	words := foldWords(text)
+	if len(words) > 0 && !strings.HasSuffix(text, " ") {
+		last := words[len(words)-1]
+		vt := v.terms
+		lo := sort.SearchStrings(vt, last)
+		for i := lo; i < len(vt) && i-lo < maxPrefixExpansions && strings.HasPrefix(vt[i], last); i++ {
+			terms = append(terms, vt[i])
+		}
+	}
+	return terms
 }
 
 // maxPrefixExpansions bounds how many vocabulary terms the last, partly
@@ -44,6 +63,9 @@ const maxPrefixExpansions = 32
 // the last word as typed so far. It never calls the embedder. Empty text
 // returns the first n passages in corpus order.
 func (ix *Index) Suggest(text string, n int) []Result {
+	if ix.remote != nil {
+		return ix.remoteSuggest(text, n)
+	}
 	s := ix.snap.Load()
 	if n <= 0 {
 		return nil
@@ -58,17 +80,7 @@ func (ix *Index) Suggest(text string, n int) []Result {
 		}
 		return out
 	}
-	terms := ix.an.terms(text)
-	words := foldWords(text)
-	if len(words) > 0 && !strings.HasSuffix(text, " ") {
-		last := words[len(words)-1]
-		vt := s.vocab.terms
-		lo := sort.SearchStrings(vt, last)
-		for i := lo; i < len(vt) && i-lo < maxPrefixExpansions && strings.HasPrefix(vt[i], last); i++ {
-			terms = append(terms, vt[i])
-		}
-	}
-	hits := s.bm25.search(terms, nil, n, nil)
+	hits := s.bm25.search(ix.suggestTerms(s.vocab, text), nil, n, nil)
 	qt := ix.queryTerms(s, text)
 	out := make([]Result, 0, len(hits))
 	for r, h := range hits {

@@ -58,13 +58,25 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 		k = DefaultK
 	}
 	k = min(k, MaxK)
-	s := ix.snap.Load()
 	ans := Answer{Query: q.Text}
-	keep := s.filter(q.Source, q.DocID)
 	depth := min(max(candDepth, q.Offset+k+foldWindow), maxCandDepth)
-	qt, cc := ix.withContext(s, ix.queryTerms(s, text), q.Context)
-
-	cands, degraded, err := ix.rank(ctx, s, text, qt, cc, q.Mode, depth, q.Source, q.DocID, keep)
+	// Only the candidates come from different places; everything after
+	// them is the same code in both modes.
+	var (
+		s        *snapshot
+		qt       queryTerms
+		cc       convContext
+		cands    []candidate
+		degraded bool
+		err      error
+	)
+	if ix.remote != nil {
+		s, qt, cc, cands, degraded, err = ix.remoteRank(ctx, text, q.Context, q.Mode, depth, q.Source, q.DocID)
+	} else {
+		s = ix.snap.Load()
+		qt, cc = ix.withContext(s, ix.queryTerms(s, text), q.Context)
+		cands, degraded, err = ix.rank(ctx, s, text, qt, cc, q.Mode, depth, q.Source, q.DocID, s.filter(q.Source, q.DocID))
+	}
 	if err != nil {
 		return Answer{}, err
 	}
