@@ -141,7 +141,7 @@ func moreRoute(p pager) route {
 			if !ok {
 				return reply{}, errExpired()
 			}
-			q := retrieval.Query{Text: st.Query, K: st.K, Offset: offset, Source: st.Source}
+			q := retrieval.Query{Text: st.Query, K: st.K, Offset: offset, Source: st.Source, Context: st.Context}
 			return p.page(ctx, st.Command, q, rq.private, ref)
 		},
 	}

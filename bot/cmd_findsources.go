@@ -33,8 +33,8 @@ func findSourcesRoute(p pager) route {
 	}
 }
 
-// targetText is the context-menu target message's text, cut at a word
-// boundary to the question limit (a long message's opening states its claim).
+// targetText is the context-menu target message's text, cut to the
+// question limit by cutClaim.
 func targetText(d discordgo.ApplicationCommandInteractionData) string {
 	if d.Resolved == nil || d.Resolved.Messages == nil {
 		return ""
@@ -43,7 +43,12 @@ func targetText(d discordgo.ApplicationCommandInteractionData) string {
 	if m == nil {
 		return ""
 	}
-	text := oneLine(m.Content)
+	return cutClaim(oneLine(m.Content))
+}
+
+// cutClaim cuts a message's text at a word boundary to the question limit:
+// a long message's opening states its claim.
+func cutClaim(text string) string {
 	if runeLen(text) <= maxQuestionRunes {
 		return text
 	}

@@ -44,13 +44,19 @@ type Config struct {
 	Observer Observer
 	// LogQueries adds the user's text to log lines (CITEBOT_LOG_QUERIES).
 	LogQueries bool
+	// MessageContent answers every message in a thread citebot started,
+	// not only those that mention it (CITEBOT_MESSAGE_CONTENT; needs the
+	// privileged Message Content intent, which the gateway then requests).
+	MessageContent bool
+	// MaxThreads bounds how many threads citebot remembers for follow-ups.
+	MaxThreads int
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
 }
 
 // DefaultConfig returns the defaults: public replies, every channel, 5
 // interactions per 30 s per user, buttons valid for 15 minutes, defer after
-// 1.5 s.
+// 1.5 s, 10,000 threads remembered.
 func DefaultConfig() Config {
 	return Config{
 		RateLimit:       RateLimit{Events: 5, Window: 30 * time.Second},
@@ -58,6 +64,7 @@ func DefaultConfig() Config {
 		MaxButtonStates: 10000,
 		InlineBudget:    1500 * time.Millisecond,
 		HandlerTimeout:  time.Minute,
+		MaxThreads:      10000,
 	}
 }
 
@@ -78,6 +85,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.HandlerTimeout <= 0 {
 		c.HandlerTimeout = d.HandlerTimeout
+	}
+	if c.MaxThreads <= 0 {
+		c.MaxThreads = d.MaxThreads
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -20,6 +20,7 @@ import (
 type fakeDiscord struct {
 	t   *testing.T
 	srv *httptest.Server
+	mux *http.ServeMux
 
 	mu       sync.Mutex
 	calls    []restCall
@@ -72,6 +73,7 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 		fd.record(r, "")
 		http.Error(w, `{"message": "404: Not Found", "code": 0}`, http.StatusNotFound)
 	})
+	fd.mux = mux
 	fd.srv = httptest.NewServer(mux)
 	t.Cleanup(fd.srv.Close)
 	return fd

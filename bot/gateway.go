@@ -30,11 +30,20 @@ type GatewayConfig struct {
 	APIURL string
 	// Register makes RunGateway bulk-overwrite the commands on start.
 	Register bool
+	// Mentions subscribes to guild and DM messages so that mentions of the
+	// bot, DMs and follow-ups in its threads are answered (the router's
+	// HandleMessage); with the router's Config.MessageContent the gateway
+	// also asks for the privileged Message Content intent.
+	Mentions bool
 	// Logger receives discordgo's warnings and errors; nil discards.
 	Logger *slog.Logger
 	// HTTPClient is used for REST calls; nil means a client with a 20 s
 	// timeout.
 	HTTPClient *http.Client
+
+	// messageDone, in tests, is called after each MESSAGE_CREATE has been
+	// handled (answered or ignored).
+	messageDone func()
 }
 
 func (c GatewayConfig) validate() error {
@@ -77,7 +86,7 @@ func newSession(cfg GatewayConfig) (*discordgo.Session, error) {
 		return nil, fmt.Errorf("discord session: %w", err)
 	}
 	s.StateEnabled = false
-	s.Identify.Intents = discordgo.IntentsNone // interactions need no intents
+	s.Identify.Intents = discordgo.IntentsNone // interactions need no intents; RunGateway adds those for messages
 	s.Compress = false
 	s.Identify.Compress = false
 	s.LogLevel = discordgo.LogWarning // LogDebug would log the IDENTIFY payload, token included
@@ -172,8 +181,8 @@ func registerWith(ctx context.Context, s *discordgo.Session, cfg GatewayConfig, 
 	return nil
 }
 
-// RunGateway connects to Discord's gateway and serves interactions with r
-// until ctx ends; then it drains r (new interactions are told to retry),
+// RunGateway connects to Discord's gateway and serves interactions (and,
+// with cfg.Mentions, messages) with r until ctx ends; then it drains r (new interactions are told to retry),
 // waits up to 10 s for in-flight ones, closes the session and returns nil.
 // It registers r's commands first when cfg.Register is set.
 func RunGateway(ctx context.Context, cfg GatewayConfig, r *Router) error {
@@ -202,6 +211,18 @@ func RunGateway(ctx context.Context, cfg GatewayConfig, r *Router) error {
 		}
 		r.Handle(hctx, ic.Interaction, &gatewayResponder{s: s, i: ic.Interaction, appID: cfg.AppID})
 	})
+	s.Identify.Intents = gatewayIntents(cfg.Mentions, r.cfg.MessageContent)
+	if cfg.Mentions {
+		s.AddHandler(func(s *discordgo.Session, mc *discordgo.MessageCreate) {
+			if cfg.messageDone != nil {
+				defer cfg.messageDone()
+			}
+			if mc == nil || mc.Message == nil {
+				return
+			}
+			r.HandleMessage(hctx, mc.Message, selfID(s), gatewayPoster{s: s})
+		})
+	}
 	if err := s.Open(); err != nil {
 		return fmt.Errorf("connect to discord gateway: %w", err)
 	}

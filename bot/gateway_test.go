@@ -345,6 +345,21 @@ func TestGatewayEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("user install in a group DM", func(t *testing.T) {
+		// A member who installed citebot to their account uses it where
+		// the bot is no member: only the interaction webhook may be used.
+		m := withToken(loadInteraction(t, "gw_ask_dm"), "tok-gdm")
+		m["context"] = 2
+		m["channel_id"] = "gdm-7"
+		m["channel"] = map[string]any{"id": "gdm-7", "type": 3}
+		send(m)
+		res := awaitResult(t, fd, "tok-gdm", 0)
+		checkWireMessage(t, res.Message)
+		if !strings.Contains(embedTexts(res.Message), "Kandahar on May 12") {
+			t.Error("user-install /ask lacks the gold passage")
+		}
+	})
+
 	t.Run("search", func(t *testing.T) {
 		send(loadInteraction(t, "gw_search"))
 		res := awaitResult(t, fd, "tok-search", 0)
@@ -474,6 +489,9 @@ func TestGatewayEndToEnd(t *testing.T) {
 	}
 	if err := restPathsOK(fd.allCalls()); err != nil {
 		t.Error(err)
+	}
+	if cs := fd.channelCalls(); len(cs) != 0 {
+		t.Errorf("interactions made channel REST calls (impossible where the bot is not a member): %+v", cs)
 	}
 	id := fd.identifyPayload()
 	if intents, _ := id["intents"].(float64); intents != 0 {

@@ -59,14 +59,18 @@ func (p pager) pageAt(ctx context.Context, kind string, q retrieval.Query, priva
 
 // newState returns the button reference for a page of a: inline state when
 // it fits in a custom_id, so any replica can serve the click, else a
-// StateStore entry (a long query), which only replicas sharing the store
-// can.
+// StateStore entry (a long query, a follow-up), which only replicas
+// sharing the store can.
 func (p pager) newState(ctx context.Context, kind string, q retrieval.Query, a retrieval.Answer, issued time.Time) (string, error) {
 	in := inlineState{Command: kind, Query: q.Text, Source: q.Source, K: q.K, Offset: q.Offset, Issued: issued}
-	if ref, ok := encodeInline(in, p.s.Sources); ok {
-		return ref, nil
+	// A follow-up's earlier questions do not fit in a custom_id: its
+	// buttons keep them in the store.
+	if len(q.Context) == 0 {
+		if ref, ok := encodeInline(in, p.s.Sources); ok {
+			return ref, nil
+		}
 	}
-	st := ButtonState{Command: kind, Query: q.Text, Source: q.Source, K: q.K}
+	st := ButtonState{Command: kind, Query: q.Text, Source: q.Source, K: q.K, Context: q.Context}
 	for _, r := range a.Results {
 		st.Passages = append(st.Passages, r.Passage.ID)
 	}

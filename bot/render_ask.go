@@ -60,6 +60,10 @@ func renderAnswer(a retrieval.Answer, v answerView, links Links) *discordgo.Inte
 	if v.Offset > 0 && shown > 0 {
 		lines = append(lines, fmt.Sprintf("Results %d–%d of %d.", v.Offset+1, v.Offset+shown, a.Total))
 	}
+	if n := len(a.ReadWith); n > 0 && !a.Abstained {
+		// The most recent earlier question is the one a reader remembers.
+		lines = append(lines, "_Read with the earlier question: “"+escapeMarkdown(oneLine(truncate(a.ReadWith[n-1], 200)))+"”_")
+	}
 	if a.Degraded {
 		lines = append(lines, "_Semantic search is unavailable right now, so results come from keyword search alone and may be less precise._")
 	}

@@ -67,6 +67,10 @@ type Router struct {
 	components map[string]route
 	limiter    *userLimiter
 	allowed    map[string]bool
+	// pages answers messages as /ask does; threads remembers the threads
+	// citebot started for their follow-ups.
+	pages   pager
+	threads *threadMemory
 
 	mu       sync.Mutex
 	inflight int
@@ -83,6 +87,7 @@ func NewRouter(s Searcher, cfg Config) *Router {
 		commands:   map[string]route{},
 		components: map[string]route{},
 		limiter:    newUserLimiter(cfg.RateLimit, cfg.Now),
+		threads:    newThreadMemory(cfg.MaxThreads),
 	}
 	if len(cfg.AllowedChannels) > 0 {
 		r.allowed = map[string]bool{}
@@ -91,6 +96,7 @@ func NewRouter(s Searcher, cfg Config) *Router {
 		}
 	}
 	pages := pager{s: s, links: cfg.Links, state: cfg.State, now: cfg.Now, ttl: cfg.ButtonTTL}
+	r.pages = pages
 	for _, rt := range []route{
 		askRoute(pages),
 		searchRoute(pages),
@@ -99,6 +105,7 @@ func NewRouter(s Searcher, cfg Config) *Router {
 		helpRoute(),
 		findSourcesRoute(pages),
 	} {
+		installable(rt.def)
 		r.commands[rt.def.Name] = rt
 		r.order = append(r.order, rt.def.Name)
 	}
@@ -107,6 +114,19 @@ func NewRouter(s Searcher, cfg Config) *Router {
 	r.components[routeVote] = voteRoute(pages)
 	r.components[routeSources] = sourcesPageRoute(s)
 	return r
+}
+
+// installable makes a command usable wherever citebot is installed: in
+// servers that added it and for users who added it to their account
+// (integration types 0 and 1), in servers, in DMs with the bot and in
+// group DMs and other users' DMs (contexts 0, 1 and 2). Where the bot is
+// not a member, answers go through the interaction's webhook only, which
+// is all the router ever uses.
+func installable(def *discordgo.ApplicationCommand) {
+	types := []discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall, discordgo.ApplicationIntegrationUserInstall}
+	contexts := []discordgo.InteractionContextType{discordgo.InteractionContextGuild, discordgo.InteractionContextBotDM, discordgo.InteractionContextPrivateChannel}
+	def.IntegrationTypes = &types
+	def.Contexts = &contexts
 }
 
 // Commands returns the application command definitions, for

@@ -21,6 +21,8 @@ type ButtonState struct {
 	Source  string
 	// K is the page size.
 	K int
+	// Context holds the earlier questions a follow-up was read with.
+	Context []string
 	// Passages are the ids of the passages shown on the first page, logged
 	// with feedback votes.
 	Passages []string
