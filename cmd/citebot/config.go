@@ -37,6 +37,8 @@ type config struct {
 	Channels        []string // CITEBOT_CHANNELS
 	PrivateDefault  bool     // CITEBOT_PRIVATE_DEFAULT
 	RegisterOnStart bool     // CITEBOT_REGISTER_ON_START
+	Mentions        bool     // CITEBOT_MENTIONS: answer @mentions, DMs and thread follow-ups (gateway only)
+	MessageContent  bool     // CITEBOT_MESSAGE_CONTENT: read every message in citebot's threads
 	RateEvents      int      // CITEBOT_RATE_LIMIT "5/30s"
 	RateWindow      time.Duration
 
@@ -109,6 +111,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.PrivateDefault = boolVar("CITEBOT_PRIVATE_DEFAULT", false)
 	c.RegisterOnStart = boolVar("CITEBOT_REGISTER_ON_START", false)
 	c.LogQueries = boolVar("CITEBOT_LOG_QUERIES", false)
+	c.Mentions = boolVar("CITEBOT_MENTIONS", true)
+	c.MessageContent = boolVar("CITEBOT_MESSAGE_CONTENT", false)
+	if c.MessageContent && !c.Mentions {
+		bad("CITEBOT_MESSAGE_CONTENT", "reads messages in citebot's threads, which CITEBOT_MENTIONS=false turns off")
+	}
 
 	if c.Index == "" {
 		c.Index = defaultIndexDir(getenv)

@@ -89,6 +89,8 @@ func TestRunConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"CITEBOT_LOG_FORMAT": "xml"}, "CITEBOT_LOG_FORMAT"},
 		{map[string]string{"CITEBOT_EMBED_DIMENSIONS": "-3"}, "CITEBOT_EMBED_DIMENSIONS"},
 		{map[string]string{"CITEBOT_ABSTAIN_THRESHOLD": "high"}, "CITEBOT_ABSTAIN_THRESHOLD"},
+		{map[string]string{"CITEBOT_MENTIONS": "yes please"}, "CITEBOT_MENTIONS"},
+		{map[string]string{"CITEBOT_MENTIONS": "false", "CITEBOT_MESSAGE_CONTENT": "true"}, "CITEBOT_MESSAGE_CONTENT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want, func(t *testing.T) {

@@ -21,10 +21,11 @@ import (
 const serveUsage = `Usage: citebot serve
 
 Runs the bot until SIGINT or SIGTERM:
-  - over the Discord gateway when DISCORD_TOKEN is set;
+  - over the Discord gateway when DISCORD_TOKEN is set: commands, and (with
+    CITEBOT_MENTIONS, the default) @mentions, DMs and thread follow-ups;
   - as an HTTP server when CITEBOT_HTTP_ADDR is set: POST /interactions (with
     DISCORD_PUBLIC_KEY), the reader (/articles), /healthz, /readyz, /metrics.
-Both may run in one process. On shutdown it stops taking interactions,
+Both may run in one process; the HTTP endpoint alone cannot receive messages. On shutdown it stops taking interactions,
 finishes those in flight (at most 10 s) and exits 0.
 
 Commands are registered only by 'citebot register', or at every start with
@@ -52,6 +53,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return &configError{err}
 	}
 	log := e.logger(c)
+	if c.Mentions && c.Token == "" {
+		log.Warn("@mentions, DMs and thread follow-ups are not served: the HTTP interactions endpoint receives no messages; " +
+			"set DISCORD_TOKEN to run the gateway as well (it can run beside the endpoint), or CITEBOT_MENTIONS=false to silence this")
+	}
 	metrics := bot.NewMetrics()
 	links := bot.Links{PublicURL: c.PublicURL}
 
@@ -88,6 +93,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Logger:          log,
 		Observer:        metrics,
 		LogQueries:      c.LogQueries,
+		MessageContent:  c.MessageContent,
 	})
 	handler.set(bot.NewHTTPHandler(bot.HTTPConfig{
 		PublicKey: pub, Handler: router, Searcher: searcher, Links: links, Metrics: metrics, Logger: log,
@@ -99,7 +105,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		go func() {
 			gwDone <- bot.RunGateway(ctx, bot.GatewayConfig{
 				Token: c.Token, AppID: c.AppID, GuildID: c.GuildID, APIURL: c.APIURL,
-				Register: c.RegisterOnStart, Logger: log,
+				Register: c.RegisterOnStart, Logger: log, Mentions: c.Mentions,
 			}, router)
 		}()
 	}

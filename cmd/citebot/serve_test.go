@@ -125,6 +125,9 @@ func TestServeHTTPMode(t *testing.T) {
 	if strings.Contains(stderr.String(), "tok\"") {
 		t.Errorf("interaction token in the log")
 	}
+	if !strings.Contains(stderr.String(), "HTTP interactions endpoint receives no messages") {
+		t.Errorf("HTTP-only serve with mentions on does not say they are not served:\n%s", stderr.String())
+	}
 }
 
 var listenRE = regexp.MustCompile(`"msg":"http server listening","addr":"([^"]+)"`)
