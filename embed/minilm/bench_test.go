@@ -1,0 +1,48 @@
+package minilm
+
+import (
+	"context"
+	"testing"
+)
+
+// benchPassage is a news-like paragraph of about 100 word pieces.
+const benchPassage = `The city council voted on Tuesday to expand the late-night bus service after
+residents of the river district complained that the last buses left before the hospital's evening
+shift ended. The plan adds four routes, costs an estimated $2.4 million a year and will be paid for
+by a parking levy, the transport committee's chair, Maria Okafor, told reporters. Critics warned
+that fares could rise.`
+
+func BenchmarkEmbedPassage(b *testing.B) {
+	m := testModel(b)
+	texts := make([]string, 32)
+	for i := range texts {
+		texts[i] = benchPassage
+	}
+	b.ReportMetric(float64(len(m.Tokenize(benchPassage))), "tokens")
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := m.EmbedDocuments(context.Background(), texts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "passages/s")
+}
+
+func BenchmarkEmbedQuery(b *testing.B) {
+	m := testModel(b)
+	q := "who pays for the new late-night bus routes?"
+	for b.Loop() {
+		if _, err := m.EmbedQuery(context.Background(), q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	dir := testModelDir(b)
+	for b.Loop() {
+		if _, err := Load(dir, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,37 @@
+package minilm
+
+import "golang.org/x/sys/cpu"
+
+// hasFMA selects the AVX2/FMA micro-kernel; it is fixed at start-up.
+var hasFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// kernel6x16FMA is kernel6x16Go in AVX2/FMA assembly (kernel_amd64.s). The
+// caller guarantees k ≥ 1 and that every element it touches exists.
+//
+//go:noescape
+func kernel6x16FMA(k int, a *float32, lda int, b *float32, c *float32, ldc int)
+
+// kernel6x16 computes C[6×16] += A[6×k]·B[k×16]: A with row stride lda, B
+// one packed panel, C with row stride ldc.
+func kernel6x16(k int, a []float32, lda int, b []float32, c []float32, ldc int) {
+	if k <= 0 {
+		return
+	}
+	if !hasFMA {
+		kernel6x16Go(k, a, lda, b, c, ldc)
+		return
+	}
+	// Bounds checks, so the assembly never reads or writes outside the slices.
+	_ = a[(kernelRows-1)*lda+k-1]
+	_ = b[k*panelWidth-1]
+	_ = c[(kernelRows-1)*ldc+panelWidth-1]
+	kernel6x16FMA(k, &a[0], lda, &b[0], &c[0], ldc)
+}
+
+// kernelName says which micro-kernel runs, for benchmarks and reports.
+func kernelName() string {
+	if hasFMA {
+		return "avx2-fma"
+	}
+	return "go"
+}

@@ -1,0 +1,10 @@
+//go:build !amd64
+
+package minilm
+
+func kernel6x16(k int, a []float32, lda int, b []float32, c []float32, ldc int) {
+	kernel6x16Go(k, a, lda, b, c, ldc)
+}
+
+// kernelName says which micro-kernel runs, for benchmarks and reports.
+func kernelName() string { return "go" }
