@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"citebot/embed/minilm"
+
 	"github.com/joho/godotenv"
 )
 
@@ -19,7 +21,8 @@ type config struct {
 	Corpus string // CITEBOT_CORPUS: directory replacing the bundled corpus
 	Index  string // CITEBOT_INDEX: index directory, "off" for memory only
 
-	Embedder    string // CITEBOT_EMBEDDER: local | openai | ollama
+	Embedder    string // CITEBOT_EMBEDDER: local | minilm | hash | openai | ollama
+	ModelDir    string // CITEBOT_MODEL_DIR: the MiniLM model (default under the user cache; "" if there is none)
 	EmbedURL    string // CITEBOT_EMBED_URL
 	EmbedModel  string // CITEBOT_EMBED_MODEL
 	EmbedDims   int    // CITEBOT_EMBED_DIMENSIONS
@@ -78,6 +81,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Corpus:      strings.TrimSpace(getenv("CITEBOT_CORPUS")),
 		Index:       strings.TrimSpace(getenv("CITEBOT_INDEX")),
 		Embedder:    strings.ToLower(strings.TrimSpace(getenv("CITEBOT_EMBEDDER"))),
+		ModelDir:    strings.TrimSpace(getenv("CITEBOT_MODEL_DIR")),
 		EmbedURL:    strings.TrimSpace(getenv("CITEBOT_EMBED_URL")),
 		EmbedModel:  strings.TrimSpace(getenv("CITEBOT_EMBED_MODEL")),
 		QueryPrefix: getenv("CITEBOT_EMBED_QUERY_PREFIX"),
@@ -120,16 +124,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.Index == "" {
 		c.Index = defaultIndexDir(getenv)
 	}
+	if c.ModelDir == "" {
+		c.ModelDir, _ = minilm.DefaultDir(getenv)
+	}
 	switch c.Embedder {
 	case "":
 		c.Embedder = "local"
-	case "local":
+	case "local", "minilm", "hash":
 	case "openai", "ollama":
 		if c.EmbedModel == "" {
 			bad("CITEBOT_EMBED_MODEL", "required when CITEBOT_EMBEDDER=%s", c.Embedder)
 		}
 	default:
-		bad("CITEBOT_EMBEDDER", "want local, openai or ollama, got %q", c.Embedder)
+		bad("CITEBOT_EMBEDDER", "want local, minilm, hash, openai or ollama, got %q", c.Embedder)
 	}
 	if v := strings.TrimSpace(getenv("CITEBOT_EMBED_DIMENSIONS")); v != "" {
 		n, err := strconv.Atoi(v)

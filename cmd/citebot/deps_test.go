@@ -26,6 +26,7 @@ func TestDependencyDirection(t *testing.T) {
 		"citebot/corpus":    {"citebot/retrieval", "citebot/bot", "citebot/cmd", chromem, discordgo},
 		"citebot/retrieval": {"citebot/bot", "citebot/cmd", discordgo},
 		"citebot/eval":      {"citebot/bot", "citebot/cmd", chromem, discordgo},
+		"citebot/embed":     {"citebot/corpus", "citebot/retrieval", "citebot/eval", "citebot/bot", "citebot/cmd", chromem, discordgo},
 		"citebot/bot":       {"citebot/cmd", chromem},
 		"citebot/cmd":       {chromem},
 	}

@@ -173,11 +173,11 @@ func runEvalSet(ctx context.Context, e *env, c config, set *evalSet) ([]eval.Rep
 // evalIndex builds an in-memory index of cp with the configured embedder
 // and abstention settings.
 func evalIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus) (*retrieval.Index, error) {
-	emb, err := newEmbedder(c)
+	log := e.cliLogger(c)
+	emb, err := newEmbedder(c, log)
 	if err != nil {
 		return nil, &configError{fmt.Errorf("CITEBOT_EMBEDDER=%s: %w", c.Embedder, err)}
 	}
-	log := e.cliLogger(c)
 	ix, err := retrieval.NewIndex(ctx, cp, retrieval.Options{
 		Embedder:         emb,
 		Logger:           log,

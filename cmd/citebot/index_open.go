@@ -36,8 +36,9 @@ func loadCorpus(c config, log *slog.Logger) (*corpus.Corpus, error) {
 	return cp, nil
 }
 
-// newEmbedder builds the embedder CITEBOT_EMBEDDER names.
-func newEmbedder(c config) (retrieval.Embedder, error) {
+// newEmbedder builds the embedder CITEBOT_EMBEDDER names; log hears which
+// local embedder runs when that is not MiniLM.
+func newEmbedder(c config, log *slog.Logger) (retrieval.Embedder, error) {
 	switch c.Embedder {
 	case "openai":
 		qp, dp := prefixes(c)
@@ -50,8 +51,12 @@ func newEmbedder(c config) (retrieval.Embedder, error) {
 		return retrieval.NewOllamaEmbedder(retrieval.OllamaConfig{
 			BaseURL: c.EmbedURL, Model: c.EmbedModel, QueryPrefix: qp, DocumentPrefix: dp,
 		})
-	default:
+	case "minilm":
+		return loadMiniLM(c)
+	case "hash":
 		return retrieval.NewLocalEmbedder(c.EmbedDims), nil
+	default:
+		return localEmbedder(c, log), nil
 	}
 }
 
@@ -73,15 +78,17 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writ
 	if err != nil {
 		return nil, err
 	}
-	emb, err := newEmbedder(c)
+	emb, err := newEmbedder(c, log)
 	if err != nil {
 		return nil, &configError{fmt.Errorf("CITEBOT_EMBEDDER=%s: %w", c.Embedder, err)}
 	}
+	batch := embedBatch(emb)
 	if wrap != nil {
 		emb = wrap(emb)
 	}
 	ix, err := retrieval.NewIndex(ctx, cp, retrieval.Options{
 		Embedder:         emb,
+		EmbedBatch:       batch,
 		Logger:           log,
 		AbstainThreshold: c.AbstainThreshold,
 		Path:             c.Index,

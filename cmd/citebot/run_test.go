@@ -48,7 +48,11 @@ func TestRunUsageErrors(t *testing.T) {
 			if code != 2 {
 				t.Errorf("exit code = %d, want 2 (stderr %q)", code, stderr)
 			}
-			first, _, _ := strings.Cut(stderr, "\n")
+			// Log lines (the embedder's warning) may come first.
+			first, rest, _ := strings.Cut(stderr, "\n")
+			for strings.HasPrefix(first, "time=") {
+				first, rest, _ = strings.Cut(rest, "\n")
+			}
 			if !strings.HasPrefix(first, "citebot: ") || !strings.Contains(first, tt.wantErr) {
 				t.Errorf("first stderr line = %q, want one line containing %q", first, tt.wantErr)
 			}
