@@ -33,8 +33,8 @@ func TestLongQueryEvidence(t *testing.T) {
 		qt := ix.queryTerms(s, q)
 		return qt.evidenceIn(a.all, pc.contextTerms(doc), a.allTypes)
 	}
-	short := ev("the cia director met baradar in kabul")
-	long := ev("lmao my flatmate swears the cia director met baradar in kabul, sounds sketchy tbh, bruh gimme receipts whenever ya guys stumble onto anything legit")
+	short := ev("baradar met the head of the cia in kabul")
+	long := ev("lmao my flatmate swears baradar met the head of the cia in kabul, sounds sketchy tbh, bruh gimme receipts whenever ya guys stumble onto anything legit")
 	if short < 0.8 {
 		t.Errorf("bare claim evidence = %.2f, want ≥ 0.8", short)
 	}

@@ -122,7 +122,7 @@ var lightWords = func() map[string]bool {
 // titleWords are honorifics and titles that precede names ("Mullah Omar",
 // "President Ghani"): many people share each, so a title is weak evidence
 // of which person a passage is about.
-var titleWords = wordSet(`mr mrs ms miss dr sir madam mullah mulla sheikh sheik shaikh imam maulvi maulana ayatollah
+var titleWords = wordSet(`mr mrs ms miss dr sir madam mullah sheikh imam ayatollah
 	reverend rev prof professor lord lady gen general col colonel capt captain sgt sergeant lt lieutenant cmdr
 	commander adm admiral sen senator gov governor president vice director deputy secretary minister chancellor
 	chairman chairwoman chair king queen prince princess emir amir sultan mayor ambassador judge justice`)

@@ -160,7 +160,7 @@ func runEvalSet(ctx context.Context, e *env, c config, set *evalSet) ([]eval.Rep
 	}
 	set.embedder = ix.Embedder().Name()
 	var reps []eval.Report
-	for _, m := range []retrieval.Mode{retrieval.Hybrid, retrieval.LexicalOnly} {
+	for _, m := range []retrieval.Mode{retrieval.Hybrid, retrieval.DenseOnly, retrieval.LexicalOnly} {
 		r, err := eval.Run(ctx, ix, set.qs, m)
 		if err != nil {
 			return nil, err
