@@ -102,7 +102,7 @@ func (x *exchange) dispatch() {
 		x.fail(&userError{msg: msgUnknown, outcome: "user_error"})
 		return
 	}
-	if x.r.allowed != nil && i.GuildID != "" && !x.r.allowed[i.ChannelID] {
+	if i.GuildID != "" && !x.r.channelAllowed(i.ChannelID) {
 		x.fail(&userError{msg: x.r.forbiddenMessage(), outcome: "forbidden_channel"})
 		return
 	}

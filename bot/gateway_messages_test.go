@@ -137,6 +137,37 @@ func TestGatewayMessages(t *testing.T) {
 		}
 	})
 
+	t.Run("buttons in the thread work under the allowlist", func(t *testing.T) {
+		posts := fd.waitCalls("thread answer", func(cs []restCall) bool { return len(cs) > 0 })
+		var answer map[string]any
+		for _, c := range posts {
+			if c.Method == "POST" && c.Path == "/api/v9/channels/1001/messages" {
+				answer = c.Body
+			}
+		}
+		var moreID string
+		for _, id := range customIDs(answer) {
+			if strings.HasPrefix(id, "more:") {
+				moreID = id
+			}
+		}
+		if moreID == "" {
+			t.Fatalf("no More button on the thread answer: %v", customIDs(answer))
+		}
+		click := withToken(loadInteraction(t, "gw_component"), "tok-thread-more")
+		click["channel_id"] = "1001"
+		click["data"].(map[string]any)["custom_id"] = moreID
+		msg := click["message"].(map[string]any)
+		msg["channel_id"], msg["flags"] = "1001", 0
+		msg["embeds"], msg["components"] = answer["embeds"], answer["components"]
+		fd.dispatchInteraction(click)
+		res := awaitResult(t, fd, "tok-thread-more", 0)
+		if res.Type != 7 && res.Type != 6 {
+			t.Fatalf("More in the thread answered with type %d: %v", res.Type, res.Message)
+		}
+		checkWireMessage(t, res.Message)
+	})
+
 	t.Run("follow-up in the thread", func(t *testing.T) {
 		// Alone, "when was that?" is about something else entirely.
 		alone, err := ix.Search(t.Context(), retrieval.Query{Text: "when was that?"})
@@ -284,19 +315,23 @@ func TestGatewayMessages(t *testing.T) {
 	defer obsMu.Unlock()
 	outcomes := map[string]int{}
 	for _, o := range observed {
-		if o.Kind != "message" {
+		switch o.Kind {
+		case "message":
+			outcomes[o.Command+"/"+o.Outcome]++
+		case "component":
+			outcomes["command/"+o.Outcome]++
+		default:
 			t.Errorf("observed %+v", o)
 		}
-		outcomes[o.Command+"/"+o.Outcome]++
 	}
-	want := map[string]int{"mention/ok": 3, "followup/ok": 1, "claim/ok": 1, "mention/forbidden_channel": 1, "mention/help": 1, "dm/ok": 1}
+	want := map[string]int{"command/ok": 1, "mention/ok": 3, "followup/ok": 1, "claim/ok": 1, "mention/forbidden_channel": 1, "mention/help": 1, "dm/ok": 1}
 	for k, n := range want {
 		if outcomes[k] != n {
 			t.Errorf("observed %v, want %v", outcomes, want)
 			break
 		}
 	}
-	if n := strings.Count(out, `"msg":"message"`); n != len(observed) {
+	if n := strings.Count(out, `"msg":"message"`); n != len(observed)-1 {
 		t.Errorf("%d message log lines for %d observed messages", n, len(observed))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -80,5 +81,22 @@ func TestThreadMemoryBounded(t *testing.T) {
 	st.questions[0] = "changed"
 	if again, _ := tm.get("2"); again.questions[0] == "changed" {
 		t.Error("get returned shared state")
+	}
+}
+
+func TestSlowNoticesOncePerWait(t *testing.T) {
+	var n slowNotices
+	now := time.Unix(1000, 0)
+	if !n.first("u", now, 10*time.Second) {
+		t.Fatal("first notice suppressed")
+	}
+	if n.first("u", now.Add(5*time.Second), 10*time.Second) {
+		t.Error("second notice within the wait")
+	}
+	if !n.first("v", now, time.Second) {
+		t.Error("another user's notice suppressed")
+	}
+	if !n.first("u", now.Add(11*time.Second), time.Second) {
+		t.Error("notice after the wait suppressed")
 	}
 }

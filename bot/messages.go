@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -128,7 +129,10 @@ func (x *msgExchange) run(ctx context.Context) {
 	}
 	if ok, wait := r.limiter.allow(m.Author.ID); !ok {
 		x.obs.Outcome = "rate_limited"
-		x.replyText(ctx, fmt.Sprintf("Slow down a little: try again in %d s.", waitSeconds(wait)))
+		// One public notice per wait, not one per message of a flood.
+		if r.slow.first(m.Author.ID, r.cfg.Now(), wait) {
+			x.replyText(ctx, fmt.Sprintf("Slow down a little: try again in %d s.", waitSeconds(wait)))
+		}
 		return
 	}
 	q := retrieval.Query{K: retrieval.DefaultK}
@@ -188,8 +192,7 @@ func (x *msgExchange) run(ctx context.Context) {
 // channelAllowed applies the channel allowlist to a guild message; a
 // thread is allowed when its channel is.
 func (x *msgExchange) channelAllowed(ctx context.Context) bool {
-	allowed := x.r.allowed
-	if allowed == nil || allowed[x.m.ChannelID] || x.inThread && allowed[x.th.parent] {
+	if x.r.channelAllowed(x.m.ChannelID) {
 		return true
 	}
 	parent, err := x.p.ParentOf(ctx, x.m.ChannelID)
@@ -198,7 +201,7 @@ func (x *msgExchange) channelAllowed(ctx context.Context) bool {
 		return false
 	}
 	x.parent = parent
-	return parent != "" && allowed[parent]
+	return parent != "" && x.r.allowed[parent]
 }
 
 // deliver posts an answer: in a new thread started from the message when
@@ -247,6 +250,35 @@ func (x *msgExchange) replyText(ctx context.Context, text string) {
 func (x *msgExchange) reference() *discordgo.MessageReference {
 	no := false
 	return &discordgo.MessageReference{MessageID: x.m.ID, ChannelID: x.m.ChannelID, GuildID: x.m.GuildID, FailIfNotExists: &no}
+}
+
+// slowNotices remembers, per user, until when a "slow down" notice stands.
+// The zero value is ready; safe for concurrent use.
+type slowNotices struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+// first reports whether user should be told to slow down now, and if so
+// silences further notices for wait.
+func (n *slowNotices) first(user string, now time.Time, wait time.Duration) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if t, ok := n.until[user]; ok && now.Before(t) {
+		return false
+	}
+	if n.until == nil || len(n.until) >= maxLimiters {
+		for u, t := range n.until {
+			if !now.Before(t) {
+				delete(n.until, u)
+			}
+		}
+		if n.until == nil || len(n.until) >= maxLimiters {
+			n.until = map[string]time.Time{}
+		}
+	}
+	n.until[user] = now.Add(wait)
+	return true
 }
 
 // sendOf turns rendered message data into a channel message.

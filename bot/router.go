@@ -71,6 +71,7 @@ type Router struct {
 	// citebot started for their follow-ups.
 	pages   pager
 	threads *threadMemory
+	slow    slowNotices
 
 	mu       sync.Mutex
 	inflight int
@@ -114,6 +115,17 @@ func NewRouter(s Searcher, cfg Config) *Router {
 	r.components[routeVote] = voteRoute(pages)
 	r.components[routeSources] = sourcesPageRoute(s)
 	return r
+}
+
+// channelAllowed applies the channel allowlist to a guild channel: listed,
+// or a thread citebot started in a listed channel (its answers' buttons
+// and commands typed there).
+func (r *Router) channelAllowed(channelID string) bool {
+	if r.allowed == nil || r.allowed[channelID] {
+		return true
+	}
+	th, ok := r.threads.get(channelID)
+	return ok && r.allowed[th.parent]
 }
 
 // installable makes a command usable wherever citebot is installed: in
