@@ -10,7 +10,7 @@ const benchPassage = `The city council voted on Tuesday to expand the late-night
 residents of the river district complained that the last buses left before the hospital's evening
 shift ended. The plan adds four routes, costs an estimated $2.4 million a year and will be paid for
 by a parking levy, the transport committee's chair, Maria Okafor, told reporters. Critics warned
-that fares could rise.`
+that fares could rise, and the drivers' union said it had not been consulted.`
 
 func BenchmarkEmbedPassage(b *testing.B) {
 	m := testModel(b)
@@ -18,14 +18,13 @@ func BenchmarkEmbedPassage(b *testing.B) {
 	for i := range texts {
 		texts[i] = benchPassage
 	}
-	b.ReportMetric(float64(len(m.Tokenize(benchPassage))), "tokens")
-	b.ResetTimer()
 	for b.Loop() {
 		if _, err := m.EmbedDocuments(context.Background(), texts); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(b.N*len(texts))/b.Elapsed().Seconds(), "passages/s")
+	b.ReportMetric(float64(len(m.Tokenize(benchPassage))), "tokens/passage")
 }
 
 func BenchmarkEmbedQuery(b *testing.B) {

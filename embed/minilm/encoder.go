@@ -225,11 +225,13 @@ func softmaxScaled(s []float32, scale float32) {
 	for _, v := range s {
 		m = max(m, v)
 	}
-	var sum float32
 	for i, v := range s {
-		e := expf((v - m) * scale)
-		s[i] = e
-		sum += e
+		s[i] = (v - m) * scale
+	}
+	expInPlace(s)
+	var sum float32
+	for _, v := range s {
+		sum += v
 	}
 	inv := 1 / sum
 	for i := range s {
@@ -237,9 +239,16 @@ func softmaxScaled(s []float32, scale float32) {
 	}
 }
 
-// geluInPlace applies GELU, the exact (erf) form BERT's "gelu" names.
-func geluInPlace(x []float32) {
+// geluGo applies GELU, the exact (erf) form BERT's "gelu" names.
+func geluGo(x []float32) {
 	for i, v := range x {
 		x[i] = 0.5 * v * (1 + erff(v*math.Sqrt2/2))
+	}
+}
+
+// expGo sets x[i] = e^x[i].
+func expGo(x []float32) {
+	for i, v := range x {
+		x[i] = expf(v)
 	}
 }

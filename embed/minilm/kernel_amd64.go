@@ -35,3 +35,34 @@ func kernelName() string {
 	}
 	return "go"
 }
+
+// expAVX2 and geluAVX2 apply e^x and GELU to x[:n] in place, n a multiple
+// of 8 (vecmath_amd64.s).
+//
+//go:noescape
+func expAVX2(x *float32, n int)
+
+//go:noescape
+func geluAVX2(x *float32, n int)
+
+// expInPlace sets x[i] = e^x[i] (to float32 precision; for softmax).
+func expInPlace(x []float32) {
+	n := 0
+	if hasFMA {
+		if n = len(x) &^ 7; n > 0 {
+			expAVX2(&x[0], n)
+		}
+	}
+	expGo(x[n:])
+}
+
+// geluInPlace applies GELU (the erf form) to x.
+func geluInPlace(x []float32) {
+	n := 0
+	if hasFMA {
+		if n = len(x) &^ 7; n > 0 {
+			geluAVX2(&x[0], n)
+		}
+	}
+	geluGo(x[n:])
+}

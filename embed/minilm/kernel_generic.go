@@ -8,3 +8,9 @@ func kernel6x16(k int, a []float32, lda int, b []float32, c []float32, ldc int) 
 
 // kernelName says which micro-kernel runs, for benchmarks and reports.
 func kernelName() string { return "go" }
+
+// expInPlace sets x[i] = e^x[i] (to float32 precision; for softmax).
+func expInPlace(x []float32) { expGo(x) }
+
+// geluInPlace applies GELU (the erf form) to x.
+func geluInPlace(x []float32) { geluGo(x) }
