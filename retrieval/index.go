@@ -36,6 +36,14 @@ type Options struct {
 	// QueryEmbedTimeout bounds embedding a query, so Search falls back to
 	// BM25 quickly when the embedding server is down; 0 means 3s, < 0 none.
 	QueryEmbedTimeout time.Duration
+	// ANNProbes is how many vector partitions a dense query scans once the
+	// index is large enough to be partitioned (CITEBOT_ANN_PROBES): more is
+	// slower and closer to the exact scan; ≤ 0 means the default (see
+	// store.go), which keeps recall@50 ≥ 0.98 of the exact ranking.
+	ANNProbes int
+
+	// annMin overrides the partitioning threshold (tests).
+	annMin int
 }
 
 // Index answers queries over a corpus with hybrid retrieval. It is safe for
@@ -60,6 +68,10 @@ type Index struct {
 	// remote is set when the passages live in a Backend (NewRemoteIndex);
 	// snap is then unused.
 	remote *remote
+	// storeCfg and retrainer configure and rebalance the dense store
+	// (store.go, retrain.go).
+	storeCfg  storeConfig
+	retrainer retrainer
 }
 
 // UpdateStats reports what an Update (or NewIndex) did. Added, Changed,
@@ -89,6 +101,9 @@ type snapshot struct {
 	// terms is set on a seed loaded from disk only: persisted analyzed
 	// terms, so a restart need not tokenize unchanged passages.
 	terms *termTable
+	// ivf is set on a seed loaded from disk only: the persisted partition
+	// layout of the dense store (ivffile.go), so a restart trains nothing.
+	ivf *storeSeed
 	// derived caches per-passage analyses searches computed (see
 	// analysis.go); the only mutable part, and only ever added to.
 	derived derivedCache
@@ -117,6 +132,7 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 		ix.batch = 256
 	}
 	ix.progress = opts.Progress
+	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, MinPartitioned: opts.annMin}
 	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
 	ix.per = newPersister(opts.Path)
 	if err := ix.start(ctx, c); err != nil {
@@ -156,6 +172,7 @@ func (ix *Index) updateFrom(ctx context.Context, c *corpus.Corpus, prev *snapsho
 	ix.log.Info("index updated", "passages", len(s.passages), "added", st.Added, "changed", st.Changed,
 		"removed", st.Removed, "kept", st.Kept, "embedded", st.Embedded, "duration", st.Duration)
 	ix.published(ctx, s, st)
+	ix.retrainer.check(ix, s)
 	return st, nil
 }
 
@@ -298,19 +315,17 @@ func (ix *Index) embedAll(ctx context.Context, s *snapshot, todo []int) error {
 // fill builds the vector store, the BM25 index and the vocabulary, reusing
 // prev's analyzed terms for unchanged passages.
 func (ix *Index) fill(ctx context.Context, s *snapshot, prev *snapshot) error {
-	st, err := newStore(ix.emb)
-	if err != nil {
-		return err
-	}
-	docs := make([]storeDoc, len(s.passages))
-	for i, p := range s.passages {
-		docs[i] = storeDoc{ID: p.ID, Vector: s.vecs[i], Metadata: map[string]string{metaDoc: p.DocID, metaSource: s.source[i]}}
-	}
+	docs := storeDocs(s)
 	// The vector store fills while the passages are tokenized on every
 	// core: at 100k passages tokenizing alone takes ~2s on one core, and a
 	// restart from a persisted index should take less than that in all.
 	added := make(chan error, 1)
-	go func() { added <- st.add(ctx, docs) }()
+	var st *store
+	go func() {
+		var err error
+		st, err = buildStore(ctx, ix.emb, docs, prevStore(prev), seedFor(s, prev), ix.storeConfigFor(s))
+		added <- err
+	}()
 	bm := ix.buildBM25(s, ix.reusableTerms(s, prev))
 	vocab := make([]string, 0, len(bm.postings))
 	for t := range bm.postings {

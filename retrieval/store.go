@@ -1,37 +1,116 @@
 package retrieval
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"regexp"
+	"slices"
 	"strconv"
+	"sync/atomic"
 
 	chromem "github.com/philippgille/chromem-go"
 )
 
-// store is the only code that touches chromem-go. It wraps one in-memory DB
-// with one collection whose name comes from the embedder's identity, and
-// guards against chromem-go's traps (see shared/notes/chromem-go.md):
+// store is the in-process dense store and the only code that touches
+// chromem-go. Below storeConfig.MinPartitioned passages it is one
+// chromem-go collection scanned exactly; above, an inverted-file index
+// (IVF): spherical k-means partitions of the vectors (store_ivf.go), each
+// its own chromem-go collection, and a query scans the centroids, queries
+// the nearest partitions through chromem-go and merges. chromem-go still
+// computes every passage similarity; citebot only chooses the collections.
+//
+// It guards against chromem-go's traps (see shared/notes/chromem-go.md):
 // never a nil EmbeddingFunc (that silently means OpenAI), never more
-// results than documents, Delete never called with a filter or without ids,
-// metadata copied rather than aliased, and adds in bounded batches.
-// Persistence does not export this store: persist.go saves the vectors
-// and the store is rebuilt from them.
+// results than documents, no Delete at all (a changed partition is rebuilt
+// as a new collection), metadata copied rather than aliased, adds in
+// bounded batches. Partitions are immutable once built, so a new snapshot
+// shares every partition its update did not touch with the previous one.
 type store struct {
-	db   *chromem.DB
-	coll *chromem.Collection
-	name string
+	name   string
+	ef     chromem.EmbeddingFunc
+	cfg    storeConfig
+	layout atomic.Pointer[storeLayout]
+}
+
+// storeConfig tunes the store. The zero value means the defaults.
+type storeConfig struct {
+	// Probes is how many partitions a query scans (CITEBOT_ANN_PROBES);
+	// ≤ 0 means defaultProbes.
+	Probes int
+	// MinPartitioned is the size from which the store partitions; ≤ 0
+	// means defaultMinPartitioned.
+	MinPartitioned int
+	// Calibration, if set, returns sample query vectors the default probe
+	// count is calibrated on whenever centroids are trained
+	// (store_calibrate.go); without it the default is defaultProbes.
+	Calibration func(ctx context.Context) ([][]float32, error)
+}
+
+// Measured on synthetic corpora with the local embedder (citebot bench):
+// below ~20k passages the exact scan is a few milliseconds. defaultProbes
+// is used only when no calibration ran.
+const (
+	defaultMinPartitioned = 20000
+	defaultProbes         = 24
+)
+
+// probes returns the probe count for l: the configured one, else the
+// calibrated one, else defaultProbes.
+func (c storeConfig) probes(l *storeLayout) int {
+	switch {
+	case c.Probes > 0:
+		return c.Probes
+	case l.probes > 0:
+		return l.probes
+	}
+	return defaultProbes
+}
+
+func (c storeConfig) minPartitioned() int {
+	if c.MinPartitioned > 0 {
+		return c.MinPartitioned
+	}
+	return defaultMinPartitioned
+}
+
+// storeLayout is one immutable arrangement of the documents: centroids (nil
+// when exact: a single partition) and the partitions.
+type storeLayout struct {
+	cents [][]float32
+	parts []*partition
+	loc   map[string]docLoc // document id → where it is
+	n     int               // documents
+	// trainedN is the document count the centroids were trained for,
+	// trainedImbalance the imbalance right after training.
+	trainedN         int
+	trainedImbalance float64
+	// probes is the calibrated probe count (0: none calibrated) and
+	// scanShare the share of the documents it scans.
+	probes    int
+	scanShare float64
+	// triedN, on an exact layout, is the size at which calibration found
+	// partitions not worth it (0: never tried).
+	triedN int
+}
+
+// docLoc is a document's partition and position in its member list.
+type docLoc struct{ part, idx int32 }
+
+// partition is one chromem-go collection and the documents in it.
+type partition struct {
+	coll    *chromem.Collection // nil when empty
+	members []storeDoc
+	// counts holds, for every metadata key and value, how many members
+	// carry it: a filtered query skips partitions without a match.
+	counts map[string]int
 }
 
 // storeBatch bounds how many documents one AddDocuments call spawns
 // goroutines for (chromem-go starts one per document up front).
 const storeBatch = 1024
-
-// errNoIDs is returned by delete without ids: chromem-go would otherwise
-// delete every document.
-var errNoIDs = errors.New("store: delete needs at least one id")
 
 var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
 
@@ -41,22 +120,6 @@ func collectionName(emb Embedder) string {
 	return unsafeName.ReplaceAllString(emb.Name(), "_") + "-" + strconv.Itoa(emb.Dim())
 }
 
-// newStore creates an empty store for vectors of emb.
-func newStore(emb Embedder) (*store, error) {
-	db := chromem.NewDB()
-	name := collectionName(emb)
-	// chromem-go embeds with this function only when a document or query has
-	// no vector; we always pass vectors, but it must never be nil.
-	ef := func(ctx context.Context, text string) ([]float32, error) {
-		return emb.EmbedQuery(ctx, text)
-	}
-	coll, err := db.GetOrCreateCollection(name, nil, ef)
-	if err != nil {
-		return nil, fmt.Errorf("store: create collection %q: %w", name, err)
-	}
-	return &store{db: db, coll: coll, name: name}, nil
-}
-
 // storeDoc is one vector to add, with metadata used for filtering.
 type storeDoc struct {
 	ID       string
@@ -64,27 +127,16 @@ type storeDoc struct {
 	Metadata map[string]string
 }
 
-// add inserts docs in bounded batches. Every vector must be non-empty.
-// On error some documents may already be in the store.
-func (s *store) add(ctx context.Context, docs []storeDoc) error {
-	for lo := 0; lo < len(docs); lo += storeBatch {
-		hi := min(lo+storeBatch, len(docs))
-		batch := make([]chromem.Document, 0, hi-lo)
-		for _, d := range docs[lo:hi] {
-			if d.ID == "" || len(d.Vector) == 0 {
-				return fmt.Errorf("store: document %q has no id or no vector", d.ID)
-			}
-			batch = append(batch, chromem.Document{ID: d.ID, Embedding: d.Vector, Metadata: maps.Clone(d.Metadata)})
-		}
-		if err := s.coll.AddDocuments(ctx, batch, 2); err != nil {
-			return fmt.Errorf("store: add: %w", err)
-		}
-	}
-	return nil
+// sameDoc reports whether b is a (unit) vector and metadata identical to a:
+// the same vector slice (unchanged passages share it between snapshots) and
+// equal metadata.
+func sameDoc(a, b *storeDoc) bool {
+	return len(a.Vector) == len(b.Vector) && len(a.Vector) > 0 && &a.Vector[0] == &b.Vector[0] &&
+		maps.Equal(a.Metadata, b.Metadata)
 }
 
 // count returns the number of stored vectors.
-func (s *store) count() int { return s.coll.Count() }
+func (s *store) count() int { return s.layout.Load().n }
 
 // storeHit is one nearest-neighbour result.
 type storeHit struct {
@@ -94,20 +146,66 @@ type storeHit struct {
 }
 
 // query returns up to n nearest documents to vec (cosine similarity),
-// restricted to documents whose metadata equals every pair in where. n is
-// capped at the collection size; an empty collection returns no hits.
+// restricted to documents whose metadata equals every pair in where, best
+// first (ties by id). n is capped at the store size; an empty store returns
+// no hits. A partitioned store scans the nearest probes partitions (more
+// under a filter, in proportion to how few documents match, and always
+// enough to hold n documents); an exact store scans everything.
 func (s *store) query(ctx context.Context, vec []float32, n int, where map[string]string) ([]storeHit, error) {
-	n = min(n, s.coll.Count())
-	if n <= 0 {
+	return s.queryProbes(ctx, vec, n, where, s.cfg.probes(s.layout.Load()))
+}
+
+// queryProbes is query with an explicit probe count (for the bench).
+func (s *store) queryProbes(ctx context.Context, vec []float32, n int, where map[string]string, probes int) ([]storeHit, error) {
+	l := s.layout.Load()
+	n = min(n, l.n)
+	if n <= 0 || len(vec) == 0 {
 		return nil, nil
 	}
 	if len(where) == 0 {
 		where = nil
 	}
-	res, err := s.coll.QueryEmbedding(ctx, vec, n, where, nil)
-	if err != nil {
-		return nil, fmt.Errorf("store: query: %w", err)
+	order := l.probeOrder(vec)
+	// bound[p] is an upper bound on p's members matching where.
+	bound := make([]int, len(l.parts))
+	total := 0
+	for p, part := range l.parts {
+		bound[p] = part.matching(where)
+		total += bound[p]
 	}
+	if total == 0 {
+		return nil, nil
+	}
+	if where != nil {
+		// A filter leaves a share total/n of each partition: probe that
+		// many times more partitions to scan as many matching documents.
+		probes = int(min(float64(len(l.parts)), math.Ceil(float64(probes)*float64(l.n)/float64(total))))
+	}
+	var res []chromem.Result
+	probed, scanned := 0, 0
+	for _, p := range order {
+		if bound[p] == 0 {
+			continue
+		}
+		part := l.parts[p]
+		r, err := part.coll.QueryEmbedding(ctx, vec, min(n, len(part.members)), where, nil)
+		if err != nil {
+			return nil, fmt.Errorf("store: query: %w", err)
+		}
+		res = append(res, r...)
+		probed++
+		scanned += bound[p]
+		if (probed >= probes && scanned >= n) || scanned >= total {
+			break
+		}
+	}
+	slices.SortFunc(res, func(a, b chromem.Result) int {
+		if c := cmp.Compare(b.Similarity, a.Similarity); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	res = res[:min(n, len(res))]
 	out := make([]storeHit, len(res))
 	for i, r := range res {
 		// Result.Metadata aliases the stored document: copy it.
@@ -116,20 +214,79 @@ func (s *store) query(ctx context.Context, vec []float32, n int, where map[strin
 	return out, nil
 }
 
-// delete removes exactly the given ids. It refuses an empty list and never
-// passes a filter: chromem-go deletes everything on an empty filter map and
-// ignores ids whenever a filter is given.
-func (s *store) delete(ctx context.Context, ids ...string) error {
-	if len(ids) == 0 {
-		return errNoIDs
+// probeOrder returns the partitions by decreasing centroid similarity to
+// vec (just the one partition when exact).
+func (l *storeLayout) probeOrder(vec []float32) []int {
+	order := make([]int, len(l.parts))
+	for i := range order {
+		order[i] = i
 	}
-	for _, id := range ids {
-		if id == "" {
-			return fmt.Errorf("store: delete: %w", errors.New("empty id"))
+	if l.cents == nil {
+		return order
+	}
+	sims := make([]float32, len(l.cents))
+	for c, cv := range l.cents {
+		sims[c] = dotF32(cv, vec)
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(sims[b], sims[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return order
+}
+
+// matching returns an upper bound on the members whose metadata equals
+// every pair of where (all members when where is nil).
+func (p *partition) matching(where map[string]string) int {
+	m := len(p.members)
+	for k, v := range where {
+		m = min(m, p.counts[k+"\x00"+v])
+	}
+	return m
+}
+
+// newPartition builds a chromem-go collection over docs.
+func newPartition(ctx context.Context, name string, ef chromem.EmbeddingFunc, docs []storeDoc) (*partition, error) {
+	p := &partition{members: docs, counts: map[string]int{}}
+	for _, d := range docs {
+		for k, v := range d.Metadata {
+			p.counts[k+"\x00"+v]++
 		}
 	}
-	if err := s.coll.Delete(ctx, nil, nil, ids...); err != nil {
-		return fmt.Errorf("store: delete: %w", err)
+	if len(docs) == 0 {
+		return p, nil
 	}
-	return nil
+	// One DB per partition: nothing outlives the snapshots that use it,
+	// and the garbage collector frees a replaced partition.
+	coll, err := chromem.NewDB().GetOrCreateCollection(name, nil, ef)
+	if err != nil {
+		return nil, fmt.Errorf("store: create collection %q: %w", name, err)
+	}
+	for lo := 0; lo < len(docs); lo += storeBatch {
+		hi := min(lo+storeBatch, len(docs))
+		batch := make([]chromem.Document, 0, hi-lo)
+		for _, d := range docs[lo:hi] {
+			if d.ID == "" || len(d.Vector) == 0 {
+				return nil, fmt.Errorf("store: document %q has no id or no vector", d.ID)
+			}
+			// The map is the store's own (ownMetadata): chromem-go keeps it.
+			batch = append(batch, chromem.Document{ID: d.ID, Embedding: d.Vector, Metadata: d.Metadata})
+		}
+		if err := coll.AddDocuments(ctx, batch, 2); err != nil {
+			return nil, fmt.Errorf("store: add: %w", err)
+		}
+	}
+	p.coll = coll
+	return p, nil
+}
+
+// hitIDs lists the hits' ids in order.
+func hitIDs(hs []storeHit) []string {
+	ids := make([]string, len(hs))
+	for i, h := range hs {
+		ids[i] = h.ID
+	}
+	return ids
 }

@@ -1,0 +1,333 @@
+package retrieval
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"citebot/corpus"
+)
+
+// BenchANNOptions configures BenchANN. The zero value is usable.
+type BenchANNOptions struct {
+	// Sizes are the corpus sizes in passages; empty means 10k and 100k.
+	Sizes []int
+	// Probes are the probe counts to measure; empty means 4 to 64.
+	Probes []int
+	// Embedder embeds the synthetic passages; nil means the local one.
+	Embedder Embedder
+	// TopicFree also measures the topic-free SyntheticCorpus (the worst
+	// case for partitions) beside SyntheticTopicalCorpus.
+	TopicFree bool
+}
+
+// BenchANN measures the partitioned dense store against chromem-go's exact
+// scan over a synthetic corpus of each size, in the same run: the index
+// build (k-means included), then for the exact scan and each probe count
+// the dense query's p50/p95 and its recall@10 and @50 against the exact
+// ranking, and the hybrid search's p50/p95 with that dense side; then the
+// time to take in one changed article and a no-op update (in memory, no
+// save), and the heap in use.
+func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
+	if len(opts.Sizes) == 0 {
+		opts.Sizes = []int{10000, 100000}
+	}
+	if len(opts.Probes) == 0 {
+		opts.Probes = []int{4, 8, 16, 24, 32, 64}
+	}
+	for _, n := range opts.Sizes {
+		if n <= 0 {
+			return fmt.Errorf("bench: size %d must be positive", n)
+		}
+	}
+	for _, p := range opts.Probes {
+		if p <= 0 {
+			return fmt.Errorf("bench: probe count %d must be positive", p)
+		}
+	}
+	emb := opts.Embedder
+	if emb == nil {
+		emb = NewLocalEmbedder(0)
+	}
+	for _, n := range opts.Sizes {
+		if err := benchANNSize(ctx, "topical", SyntheticTopicalCorpus(n, 42), opts.Probes, emb, w); err != nil {
+			return err
+		}
+		if opts.TopicFree {
+			if err := benchANNSize(ctx, "topic-free", SyntheticCorpus(n, 42), opts.Probes, emb, w); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+const annFormat = "  %-22v %10v %10v %9v %9v %11v %11v\n"
+
+// benchANNSize measures one corpus size and writes its block.
+func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []int, emb Embedder, w io.Writer) error {
+	n := len(c.Passages)
+	start := time.Now()
+	ix, err := NewIndex(ctx, c, Options{Embedder: emb})
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	build := time.Since(start)
+	s := ix.snap.Load()
+	l := s.store.layout.Load()
+	texts := make([]string, len(c.Passages))
+	for i, p := range c.Passages {
+		texts[i] = p.Text
+	}
+	queries := benchQueryTexts(texts, benchQueries, 7)
+	vecs := make([][]float32, len(queries))
+	for i, q := range queries {
+		if vecs[i], err = ix.emb.EmbedQuery(ctx, q); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+	}
+	// The exact scan: one chromem-go collection over the same vectors.
+	exact, err := buildStore(ctx, emb, storeDocs(s), nil, nil, storeConfig{MinPartitioned: n + 1})
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	truth := make([][]string, len(vecs))
+	var exactTimes []time.Duration
+	for i, v := range vecs {
+		t0 := time.Now()
+		hits, err := exact.query(ctx, v, candDepth, nil)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		exactTimes = append(exactTimes, time.Since(t0))
+		truth[i] = hitIDs(hits)
+	}
+	hybrid := func() ([]time.Duration, error) {
+		var ds []time.Duration
+		for _, q := range queries {
+			t0 := time.Now()
+			if _, err := ix.Search(ctx, Query{Text: q}); err != nil {
+				return nil, fmt.Errorf("bench: %w", err)
+			}
+			ds = append(ds, time.Since(t0))
+		}
+		return ds, nil
+	}
+	var partitions string
+	switch {
+	case l.cents != nil:
+		partitions = fmt.Sprintf("default: %d partitions, imbalance %.2f, %d probes calibrated (scanning %.0f%%)",
+			len(l.parts), l.imbalance(), l.probes, 100*l.scanShare)
+	case l.triedN > 0:
+		partitions = fmt.Sprintf("default: exact, partitions did not pay (recall@50 %.2f took %d probes, %.0f%% of passages)",
+			calibRecall, l.probes, 100*l.scanShare)
+	default:
+		partitions = "default: exact, below the partitioning threshold"
+	}
+	fmt.Fprintf(w, "%d passages, %s synthetic corpus (%s, %d dims): build %v; %s\n", n, kind, emb.Name(), len(s.vecs[0]),
+		build.Round(time.Millisecond), partitions)
+	fmt.Fprintf(w, annFormat, "dense side", "dense p50", "dense p95", "recall@10", "recall@50", "hybrid p50", "hybrid p95")
+
+	// Each dense side in turn serves the hybrid search: the live store's
+	// layout and probe count are swapped for the measurement (the bench is
+	// the only user of this index).
+	own, ownCfg := l, s.store.cfg
+	defer func() { s.store.layout.Store(own); s.store.cfg = ownCfg }()
+	s.store.layout.Store(exact.layout.Load())
+	hyb, err := hybrid()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, annFormat, "chromem-go exact scan", fmtDur(pct(exactTimes, 50)), fmtDur(pct(exactTimes, 95)), "1", "1",
+		fmtDur(pct(hyb, 50)), fmtDur(pct(hyb, 95)))
+	exact = nil
+	ivfL := l
+	if l.cents == nil && n >= 1000 {
+		// Measure partitions even where the default stays exact.
+		cfg := ix.storeConfigFor(s)
+		cfg.MinPartitioned, cfg.Probes = 1, 1
+		forced, err := buildStore(ctx, emb, storeDocs(s), nil, nil, cfg)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		ivfL = forced.layout.Load()
+		fmt.Fprintf(w, "  (partitioned anyway for comparison: %d partitions, imbalance %.2f, %d probes calibrated, scanning %.0f%%)\n",
+			len(ivfL.parts), ivfL.imbalance(), ivfL.probes, 100*ivfL.scanShare)
+	}
+	if ivfL.cents != nil {
+		s.store.layout.Store(ivfL)
+		probes = slices.Clone(probes)
+		if !slices.Contains(probes, ivfL.probes) && ivfL.probes > 0 {
+			probes = append(probes, ivfL.probes)
+		}
+		slices.Sort(probes)
+		for _, p := range probes {
+			if p > len(ivfL.parts) {
+				continue
+			}
+			var ds []time.Duration
+			var r10, r50 float64
+			for i, v := range vecs {
+				t0 := time.Now()
+				hits, err := s.store.queryProbes(ctx, v, candDepth, nil, p)
+				if err != nil {
+					return fmt.Errorf("bench: %w", err)
+				}
+				ds = append(ds, time.Since(t0))
+				got := hitIDs(hits)
+				r10 += recallAt(truth[i], got, 10)
+				r50 += recallAt(truth[i], got, 50)
+			}
+			s.store.cfg.Probes = p
+			hyb, err := hybrid()
+			if err != nil {
+				return err
+			}
+			name := fmt.Sprintf("ivf, %d probes", p)
+			if p == ivfL.probes {
+				name += " (calibrated)"
+			}
+			fmt.Fprintf(w, annFormat, name, fmtDur(pct(ds, 50)), fmtDur(pct(ds, 95)),
+				fmt.Sprintf("%.3f", r10/float64(len(vecs))), fmt.Sprintf("%.3f", r50/float64(len(vecs))),
+				fmtDur(pct(hyb, 50)), fmtDur(pct(hyb, 95)))
+		}
+	}
+	s.store.layout.Store(own)
+	s.store.cfg = ownCfg
+	ivfL = nil
+
+	// One changed article, then nothing changed, in memory.
+	edited := &corpus.Corpus{Articles: c.Articles, Passages: slices.Clone(c.Passages)}
+	doc := edited.Passages[len(edited.Passages)/2].DocID
+	for i := range edited.Passages {
+		if edited.Passages[i].DocID == doc {
+			edited.Passages[i].Text += " A correction was appended."
+		}
+	}
+	start = time.Now()
+	st, err := ix.Update(ctx, edited)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	changed := time.Since(start)
+	rebuiltParts := rebuilt(l, ix.snap.Load().store.layout.Load())
+	start = time.Now()
+	if _, err := ix.Update(ctx, edited); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	noop := time.Since(start)
+	ix.retrainer.wait()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	runtime.KeepAlive(ix)
+	fmt.Fprintf(w, "  one article changed: %v (embedded %d, %d of %d partitions rebuilt); no-op update %v; heap %.0f MiB\n\n",
+		changed.Round(time.Millisecond), st.Embedded, rebuiltParts, len(l.parts), noop.Round(time.Millisecond),
+		float64(ms.HeapInuse)/(1<<20))
+	return nil
+}
+
+// benchQueryTexts draws n short queries (six consecutive words of a random
+// passage) from texts, seeded.
+func benchQueryTexts(texts []string, n int, seed int64) []string {
+	rng := rand.New(rand.NewSource(seed))
+	queries := make([]string, n)
+	for i := range queries {
+		words := strings.Fields(texts[rng.Intn(len(texts))])
+		k := rng.Intn(max(1, len(words)-6))
+		queries[i] = strings.Join(words[k:k+min(6, len(words)-k)], " ")
+	}
+	return queries
+}
+
+// recallAt returns the share of truth's first k ids found among got's
+// first k.
+func recallAt(truth, got []string, k int) float64 {
+	truth, got = truth[:min(k, len(truth))], got[:min(k, len(got))]
+	if len(truth) == 0 {
+		return 1
+	}
+	found := 0
+	for _, id := range truth {
+		if slices.Contains(got, id) {
+			found++
+		}
+	}
+	return float64(found) / float64(len(truth))
+}
+
+// SyntheticTopicalCorpus is SyntheticCorpus with topics, as news has: each
+// article is about one of max(20, n/500) topics, and about 40% of its
+// words come from that topic's own 150 words and 20 names, the rest from
+// the shared Zipf vocabulary. Vectors of such text cluster by topic, as
+// vectors of real articles do; the topic-free SyntheticCorpus is the worst
+// case for a partitioned index. The same n and seed give the same corpus.
+func SyntheticTopicalCorpus(n int, seed int64) *corpus.Corpus {
+	rng := rand.New(rand.NewSource(seed))
+	vocab := syntheticWords(rng, 20000, 2, 4)
+	names := syntheticWords(rng, 2000, 2, 3)
+	for i, nm := range names {
+		names[i] = strings.ToUpper(nm[:1]) + nm[1:]
+	}
+	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(vocab)-1))
+	type topic struct{ words, names []string }
+	topics := make([]topic, max(20, n/500))
+	for t := range topics {
+		for range 150 {
+			topics[t].words = append(topics[t].words, vocab[1000+rng.Intn(len(vocab)-1000)])
+		}
+		for range 20 {
+			topics[t].names = append(topics[t].names, names[rng.Intn(len(names))])
+		}
+	}
+	sources := []string{"Wire One", "The Daily Ledger", "Global Post", "Evening Standard-Bearer", "Metro Times"}
+	c := &corpus.Corpus{}
+	var art *corpus.Article
+	var tp topic
+	for i := 0; i < n; i++ {
+		if i%10 == 0 {
+			art = &corpus.Article{ID: fmt.Sprintf("top%06d", i/10), Source: sources[(i/10)%len(sources)],
+				Title: fmt.Sprintf("Synthetic topical article %d", i/10), Published: "2024-01-01"}
+			c.Articles = append(c.Articles, art)
+			tp = topics[rng.Intn(len(topics))]
+		}
+		var b strings.Builder
+		words := 40 + rng.Intn(81)
+		for w := 0; w < words; {
+			sl := min(6+rng.Intn(15), words-w)
+			for k := 0; k < sl; k++ {
+				var word string
+				switch r := rng.Intn(100); {
+				case r < 35:
+					// Within a topic, a few words dominate too.
+					word = tp.words[rng.Intn(1+rng.Intn(len(tp.words)))]
+				case r < 42:
+					word = tp.names[rng.Intn(len(tp.names))]
+				default:
+					word = vocab[zipf.Uint64()]
+				}
+				if k == 0 {
+					word = strings.ToUpper(word[:1]) + word[1:]
+					if b.Len() > 0 {
+						b.WriteByte(' ')
+					}
+				} else {
+					b.WriteByte(' ')
+				}
+				b.WriteString(word)
+			}
+			b.WriteByte('.')
+			w += sl
+		}
+		para := len(art.Paragraphs) + 1
+		art.Paragraphs = append(art.Paragraphs, corpus.Paragraph{N: para, Text: b.String()})
+		c.Passages = append(c.Passages, corpus.Passage{ID: corpus.PassageID(art.ID, para, 1), DocID: art.ID,
+			Paragraph: para, Part: 1, Text: b.String()})
+	}
+	return c
+}

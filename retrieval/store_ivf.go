@@ -1,0 +1,455 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"reflect"
+	"runtime"
+	"sync"
+)
+
+// How the partitioned store is laid out and kept (see store.go):
+//
+//   - k ≈ √N partitions, the usual IVF choice: a query then costs about
+//     k centroid dot products plus probes·N/k passage similarities.
+//   - An update assigns only new or changed documents, to the nearest
+//     existing centroid, and rebuilds only the partitions documents leave
+//     or join; every other partition is shared with the previous snapshot.
+//   - The centroids are retrained (in the background, see Index.retrain)
+//     when the partitions have drifted: the imbalance factor passes
+//     maxImbalance, or the corpus has grown or shrunk twofold since
+//     training, so k is no longer near √N.
+//   - A restart reuses persisted centroids and assignments (ivffile.go):
+//     it trains nothing.
+
+// maxImbalance is the imbalance factor (k·Σ nᵢ²/N², 1 when every partition
+// is the same size; the expected scan cost relative to a balanced layout)
+// past which the centroids are retrained, and maxDrift how far past the
+// imbalance measured right after training: vectors that hardly cluster
+// give uneven partitions from the start (3.2 measured on hash vectors of
+// the topic-free synthetic corpus), which retraining would not improve.
+const (
+	maxImbalance = 2.5
+	maxDrift     = 1.5
+)
+
+// storeSeed is a persisted layout a restart starts from: the centroids and,
+// for each document whose vector is unchanged, its partition.
+type storeSeed struct {
+	cents            [][]float32
+	trainedN         int
+	trainedImbalance float64
+	probes           int
+	scanShare        float64
+	part             map[string]int32 // document id → partition
+	// With no centroids, trainedN > 0 records that partitions did not pay
+	// at that size (store_calibrate.go).
+}
+
+// errBadSeed means persisted centroids do not fit the documents.
+var errBadSeed = errors.New("store: persisted partitions do not fit")
+
+// numPartitions returns k ≈ √n.
+func numPartitions(n int) int { return max(1, int(math.Round(math.Sqrt(float64(n))))) }
+
+// buildStore returns a store of docs. It reuses prev's layout and every
+// partition whose members are unchanged (same vector slice, same metadata);
+// without prev it starts from seed (persisted centroids and assignments)
+// when that fits, else trains centroids when docs are many enough. An
+// update that crosses the threshold stays exact until the background
+// retrain (needsRetrain) partitions it.
+func buildStore(ctx context.Context, emb Embedder, docs []storeDoc, prev *store, seed *storeSeed, cfg storeConfig) (*store, error) {
+	s := &store{name: collectionName(emb), cfg: cfg}
+	// chromem-go embeds with this function only when a document or query
+	// has no vector; we always pass vectors, but it must never be nil.
+	s.ef = func(ctx context.Context, text string) ([]float32, error) { return emb.EmbedQuery(ctx, text) }
+	docs = ownMetadata(docs)
+	var old *storeLayout
+	if prev != nil {
+		old = prev.layout.Load()
+	}
+	partitioned := len(docs) >= cfg.minPartitioned()
+	var l *storeLayout
+	var err error
+	switch {
+	// Keep the previous layout, except a partitioned one that shrank below
+	// half the threshold (hysteresis). An exact one that grew past it stays
+	// exact until the background retrain partitions it.
+	case old != nil && !(old.cents != nil && len(docs) < cfg.minPartitioned()/2):
+		l, err = s.update(ctx, old, docs)
+	case seed != nil && seed.cents == nil && seed.trainedN > 0 && partitioned && len(docs) < 2*seed.trainedN:
+		// Persisted: partitions did not pay for these vectors at this size.
+		l, err = s.fresh(ctx, docs, nil, 0, nil)
+		if err == nil {
+			l.triedN, l.probes, l.scanShare = seed.trainedN, seed.probes, seed.scanShare
+		}
+	case seed != nil && len(docs) >= cfg.minPartitioned()/2 && seed.fits(docs):
+		l, err = s.fresh(ctx, docs, seed.cents, seed.trainedN, seed.part)
+		if err == nil {
+			l.trainedImbalance, l.probes = seed.trainedImbalance, seed.probes
+		}
+	case partitioned:
+		l, err = s.trained(ctx, docs)
+	default:
+		l, err = s.fresh(ctx, docs, nil, 0, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.layout.Store(l)
+	return s, nil
+}
+
+// trained lays docs out over newly trained centroids and calibrates the
+// probe count.
+func (s *store) trained(ctx context.Context, docs []storeDoc) (*storeLayout, error) {
+	cents, err := trainCentroids(ctx, vectorsOf(docs), numPartitions(len(docs)), 1)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.fresh(ctx, docs, cents, len(docs), nil)
+	if err != nil {
+		return nil, err
+	}
+	l.trainedImbalance = l.imbalance()
+	if s.cfg.Calibration == nil {
+		return l, nil
+	}
+	qs, err := s.cfg.Calibration(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: calibration queries: %w", err)
+	}
+	probes, share, err := calibrateProbes(ctx, l, qs)
+	if err != nil {
+		return nil, err
+	}
+	l.probes, l.scanShare = probes, share
+	if share > maxScanShare && s.cfg.Probes <= 0 {
+		// These vectors hardly cluster: one exact collection is faster at
+		// the same recall. Remember it, so no retrain repeats it before the
+		// corpus doubles.
+		ex, err := s.fresh(ctx, docs, nil, 0, nil)
+		if err != nil {
+			return nil, err
+		}
+		ex.triedN, ex.probes, ex.scanShare = len(docs), probes, share
+		return ex, nil
+	}
+	return l, nil
+}
+
+// fits reports whether the seed's centroids match the documents' dimension.
+func (sd *storeSeed) fits(docs []storeDoc) bool {
+	if len(sd.cents) == 0 {
+		return false
+	}
+	for _, c := range sd.cents {
+		if len(docs) > 0 && len(c) != len(docs[0].Vector) {
+			return false
+		}
+	}
+	return true
+}
+
+// ownMetadata returns docs with every metadata map replaced by the store's
+// own copy (chromem-go v0.7.0 keeps the caller's map: its AddDocument
+// copies it and then stores the original). Documents that share a map
+// share its copy.
+func ownMetadata(docs []storeDoc) []storeDoc {
+	out := make([]storeDoc, len(docs))
+	copies := map[uintptr]map[string]string{}
+	for i, d := range docs {
+		out[i] = d
+		if d.Metadata == nil {
+			continue
+		}
+		key := reflect.ValueOf(d.Metadata).Pointer()
+		m, ok := copies[key]
+		if !ok {
+			m = maps.Clone(d.Metadata)
+			copies[key] = m
+		}
+		out[i].Metadata = m
+	}
+	return out
+}
+
+func vectorsOf(docs []storeDoc) [][]float32 {
+	vs := make([][]float32, len(docs))
+	for i, d := range docs {
+		vs[i] = d.Vector
+	}
+	return vs
+}
+
+// fresh lays docs out over cents (nil: one exact partition), taking each
+// document's partition from hint where given and in range, else the
+// nearest centroid, and builds every partition.
+func (s *store) fresh(ctx context.Context, docs []storeDoc, cents [][]float32, trainedN int, hint map[string]int32) (*storeLayout, error) {
+	k := max(1, len(cents))
+	assign := make([]int32, len(docs))
+	if cents != nil {
+		var todo []int
+		for i, d := range docs {
+			if p, ok := hint[d.ID]; ok && int(p) < k && p >= 0 {
+				assign[i] = p
+			} else {
+				todo = append(todo, i)
+			}
+		}
+		if err := s.assignDocs(ctx, cents, docs, todo, assign); err != nil {
+			return nil, err
+		}
+	}
+	members := make([][]storeDoc, k)
+	for i, d := range docs {
+		members[assign[i]] = append(members[assign[i]], d)
+	}
+	l := &storeLayout{cents: cents, parts: make([]*partition, k), n: len(docs), trainedN: trainedN}
+	all := make([]int, k)
+	for p := range all {
+		all[p] = p
+	}
+	if err := s.buildParts(ctx, l, members, all); err != nil {
+		return nil, err
+	}
+	l.index()
+	return l, nil
+}
+
+// update lays docs out over old's centroids: unchanged documents stay, new
+// and changed ones go to their nearest centroid, and only the partitions
+// they leave or join (or that lose a removed document) are rebuilt.
+func (s *store) update(ctx context.Context, old *storeLayout, docs []storeDoc) (*storeLayout, error) {
+	k := len(old.parts)
+	assign := make([]int32, len(docs))
+	dirty := make([]bool, k)
+	var todo []int
+	present := 0 // documents of old still here
+	for i := range docs {
+		d := &docs[i]
+		if at, ok := old.loc[d.ID]; ok {
+			present++
+			if sameDoc(&old.parts[at.part].members[at.idx], d) {
+				assign[i] = at.part
+				continue
+			}
+			dirty[at.part] = true
+		}
+		todo = append(todo, i)
+	}
+	if present != old.n {
+		// Some old document is gone (or moved): find its partition.
+		seen := make(map[string]bool, len(docs))
+		for _, d := range docs {
+			seen[d.ID] = true
+		}
+		for id, at := range old.loc {
+			if !seen[id] {
+				dirty[at.part] = true
+			}
+		}
+	}
+	if old.cents != nil {
+		if err := s.assignDocs(ctx, old.cents, docs, todo, assign); err != nil {
+			return nil, err
+		}
+	}
+	for _, i := range todo {
+		dirty[assign[i]] = true
+	}
+	l := &storeLayout{cents: old.cents, parts: make([]*partition, k), n: len(docs), trainedN: old.trainedN,
+		trainedImbalance: old.trainedImbalance, probes: old.probes, scanShare: old.scanShare, triedN: old.triedN}
+	members := make([][]storeDoc, k)
+	var rebuild []int
+	for p := range k {
+		if dirty[p] {
+			rebuild = append(rebuild, p)
+			members[p] = []storeDoc{}
+		} else {
+			l.parts[p] = old.parts[p]
+		}
+	}
+	if len(rebuild) > 0 {
+		for i, d := range docs {
+			if dirty[assign[i]] {
+				members[assign[i]] = append(members[assign[i]], d)
+			}
+		}
+		if err := s.buildParts(ctx, l, members, rebuild); err != nil {
+			return nil, err
+		}
+	}
+	if len(rebuild) == 0 {
+		l.loc = old.loc // nothing moved
+	} else {
+		l.index()
+	}
+	return l, nil
+}
+
+// assignDocs sets assign[i] to the nearest centroid for every i in todo,
+// on every core.
+func (s *store) assignDocs(ctx context.Context, cents [][]float32, docs []storeDoc, todo []int, assign []int32) error {
+	if len(todo) == 0 {
+		return nil
+	}
+	vecs := make([][]float32, len(todo))
+	for j, i := range todo {
+		vecs[j] = docs[i].Vector
+	}
+	got := make([]int32, len(todo))
+	for j := range got {
+		got[j] = -1
+	}
+	if _, err := assignNearest(ctx, cents, vecs, got); err != nil {
+		return err
+	}
+	for j, i := range todo {
+		assign[i] = got[j]
+	}
+	return nil
+}
+
+// buildParts builds l.parts[p] from members[p] for every p in which, on
+// every core (each chromem-go collection fills on one).
+func (s *store) buildParts(ctx context.Context, l *storeLayout, members [][]storeDoc, which []int) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, 1)
+	next := make(chan int)
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range next {
+				part, err := newPartition(ctx, s.name, s.ef, members[p])
+				if err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+					continue
+				}
+				l.parts[p] = part
+			}
+		}()
+	}
+	for _, p := range which {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// index fills l.loc from the partitions' member lists.
+func (l *storeLayout) index() {
+	l.loc = make(map[string]docLoc, l.n)
+	for p, part := range l.parts {
+		for i, d := range part.members {
+			l.loc[d.ID] = docLoc{part: int32(p), idx: int32(i)}
+		}
+	}
+}
+
+// imbalance returns k·Σ nᵢ²/N²: 1 when all partitions are the same size,
+// and the expected scan cost of a query relative to that.
+func (l *storeLayout) imbalance() float64 {
+	if l.n == 0 || len(l.parts) <= 1 {
+		return 1
+	}
+	var sq float64
+	for _, p := range l.parts {
+		sq += float64(len(p.members)) * float64(len(p.members))
+	}
+	return float64(len(l.parts)) * sq / (float64(l.n) * float64(l.n))
+}
+
+// needsRetrain reports why the store should get new centroids ("" when it
+// need not): it crossed the partitioning threshold while exact, its
+// partitions drifted past maxImbalance, or its size moved twofold from what
+// the centroids were trained for.
+func (s *store) needsRetrain() string {
+	l := s.layout.Load()
+	min := s.cfg.minPartitioned()
+	switch {
+	case l.cents == nil && l.n >= min && l.n >= 2*l.triedN:
+		return fmt.Sprintf("%d passages, partitioning from %d", l.n, min)
+	case l.cents == nil:
+		return ""
+	case l.n < min/2:
+		return fmt.Sprintf("%d passages, below half the partitioning threshold %d", l.n, min)
+	case l.imbalance() > max(maxImbalance, maxDrift*l.trainedImbalance):
+		return fmt.Sprintf("partition imbalance %.2f, %.2f after training", l.imbalance(), l.trainedImbalance)
+	case l.n >= 2*l.trainedN || 2*l.n <= l.trainedN:
+		return fmt.Sprintf("%d passages, centroids trained for %d", l.n, l.trainedN)
+	}
+	return ""
+}
+
+// retrained returns a store with the same documents as s laid out over
+// newly trained centroids (or exact, when s has become small). It reads s's
+// current layout only, never changes s, and is safe to run beside queries.
+func (s *store) retrained(ctx context.Context) (*store, error) {
+	l := s.layout.Load()
+	docs := make([]storeDoc, 0, l.n)
+	for _, p := range l.parts {
+		docs = append(docs, p.members...)
+	}
+	ns := &store{name: s.name, ef: s.ef, cfg: s.cfg}
+	var nl *storeLayout
+	var err error
+	if l.n < s.cfg.minPartitioned()/2 || l.n == 0 {
+		nl, err = ns.fresh(ctx, docs, nil, 0, nil)
+	} else {
+		nl, err = ns.trained(ctx, docs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ns.layout.Store(nl)
+	return ns, nil
+}
+
+// seedOf returns the layout s would persist: the centroids and every
+// document's partition; nil when exact.
+func (s *store) seedOf() *storeSeed {
+	l := s.layout.Load()
+	if l.cents == nil {
+		if l.triedN == 0 {
+			return nil
+		}
+		return &storeSeed{trainedN: l.triedN, probes: l.probes, scanShare: l.scanShare}
+	}
+	sd := &storeSeed{cents: l.cents, trainedN: l.trainedN, trainedImbalance: l.trainedImbalance, probes: l.probes,
+		scanShare: l.scanShare, part: make(map[string]int32, len(l.loc))}
+	for id, at := range l.loc {
+		sd.part[id] = at.part
+	}
+	return sd
+}
+
+// rebuilt counts the partitions of b not shared with a.
+func rebuilt(a, b *storeLayout) int {
+	n := 0
+	for p := range b.parts {
+		if p >= len(a.parts) || a.parts[p] != b.parts[p] {
+			n++
+		}
+	}
+	return n
+}
