@@ -50,6 +50,13 @@ func Watch(ctx context.Context, dir string, ix *Index, opts WatchOptions) error 
 	if ix == nil {
 		return errors.New("watch: nil index")
 	}
+	return WatchFunc(ctx, dir, ix.Update, opts)
+}
+
+// WatchFunc is Watch for any consumer of the corpus: apply is called with
+// each reloaded corpus (for example a sync into an external store) and must
+// keep what it serves when it fails.
+func WatchFunc(ctx context.Context, dir string, apply func(context.Context, *corpus.Corpus) (UpdateStats, error), opts WatchOptions) error {
 	if opts.Debounce <= 0 {
 		opts.Debounce = 300 * time.Millisecond
 	}
@@ -68,7 +75,7 @@ func Watch(ctx context.Context, dir string, ix *Index, opts WatchOptions) error 
 	if err := watchTree(w, dir); err != nil {
 		return fmt.Errorf("watch %s: %w", dir, err)
 	}
-	wt := &watcher{dir: dir, ix: ix, log: log, onUpdate: opts.OnUpdate}
+	wt := &watcher{dir: dir, apply: apply, log: log, onUpdate: opts.OnUpdate}
 	wt.reload(ctx)
 
 	debounce := time.NewTimer(time.Hour)
@@ -119,7 +126,7 @@ func Watch(ctx context.Context, dir string, ix *Index, opts WatchOptions) error 
 // watcher is Watch's state between events.
 type watcher struct {
 	dir      string
-	ix       *Index
+	apply    func(context.Context, *corpus.Corpus) (UpdateStats, error)
 	log      *slog.Logger
 	onUpdate func(UpdateStats, error)
 	seen     map[string]fileStamp // files as of the last reload
@@ -148,7 +155,7 @@ func (wt *watcher) update(ctx context.Context) (UpdateStats, error) {
 	if err != nil {
 		return UpdateStats{}, err
 	}
-	return wt.ix.Update(ctx, c)
+	return wt.apply(ctx, c)
 }
 
 // fileStamp is what the rescan compares.

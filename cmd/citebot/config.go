@@ -13,6 +13,8 @@ import (
 	"citebot/embed/minilm"
 
 	"github.com/joho/godotenv"
+
+	"citebot/weaviatestore"
 )
 
 // config is everything citebot reads from the environment. Each field names
@@ -31,6 +33,12 @@ type config struct {
 	OpenAIKey   string // OPENAI_API_KEY (never logged)
 
 	AbstainThreshold float64 // CITEBOT_ABSTAIN_THRESHOLD (0 = the index's calibrated default)
+
+	Store               string   // CITEBOT_STORE: memory | weaviate
+	WeaviateURLs        []string // CITEBOT_WEAVIATE_URL (comma-separated)
+	WeaviateKey         string   // CITEBOT_WEAVIATE_API_KEY (never logged)
+	WeaviateReplication int      // CITEBOT_WEAVIATE_REPLICATION
+	WeaviateConsistency string   // CITEBOT_WEAVIATE_CONSISTENCY: ONE | QUORUM | ALL
 
 	Token           string   // DISCORD_TOKEN (never logged)
 	AppID           string   // DISCORD_APP_ID
@@ -190,6 +198,32 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.RateEvents, c.RateWindow = n, w
 	}
+	c.Store, c.WeaviateReplication = "memory", 1
+	switch v := strings.ToLower(strings.TrimSpace(getenv("CITEBOT_STORE"))); v {
+	case "", "memory":
+	case "weaviate":
+		c.Store = v
+		urls, err := weaviatestore.ParseURLs(getenv("CITEBOT_WEAVIATE_URL"))
+		if err != nil {
+			bad("CITEBOT_WEAVIATE_URL", "%v (required with CITEBOT_STORE=weaviate)", err)
+		}
+		c.WeaviateURLs = urls
+	default:
+		bad("CITEBOT_STORE", "want memory or weaviate, got %q", v)
+	}
+	c.WeaviateKey = strings.TrimSpace(getenv("CITEBOT_WEAVIATE_API_KEY"))
+	if v := strings.TrimSpace(getenv("CITEBOT_WEAVIATE_REPLICATION")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 64 {
+			bad("CITEBOT_WEAVIATE_REPLICATION", "want a whole number from 1 to 64, got %q", v)
+		}
+		c.WeaviateReplication = n
+	}
+	lvl, err := weaviatestore.ParseConsistency(getenv("CITEBOT_WEAVIATE_CONSISTENCY"))
+	if err != nil {
+		bad("CITEBOT_WEAVIATE_CONSISTENCY", "%v", err)
+	}
+	c.WeaviateConsistency = lvl
 	switch c.LogFormat {
 	case "", "text", "json":
 	default:

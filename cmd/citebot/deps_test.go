@@ -20,17 +20,19 @@ func TestDependencyDirection(t *testing.T) {
 	const (
 		chromem   = "github.com/philippgille/chromem-go"
 		discordgo = "github.com/bwmarrin/discordgo"
+		weaviate  = "github.com/weaviate/"
 	)
 	// forbidden maps a package to the imports (by prefix) it must not have.
 	forbidden := map[string][]string{
 		"citebot/corpus":    {"citebot/retrieval", "citebot/bot", "citebot/cmd", chromem, discordgo},
-		"citebot/retrieval": {"citebot/bot", "citebot/cmd", discordgo},
+		"citebot/retrieval": {"citebot/bot", "citebot/cmd", "citebot/weaviatestore", discordgo},
 		"citebot/eval":      {"citebot/bot", "citebot/cmd", chromem, discordgo},
 		"citebot/embed":     {"citebot/corpus", "citebot/retrieval", "citebot/eval", "citebot/bot", "citebot/cmd", chromem, discordgo},
 		"citebot/bot":       {"citebot/cmd", chromem},
 		"citebot/cmd":       {chromem},
 	}
 	seen := map[string]bool{}
+	weaviateUsers := map[string]bool{}
 	dec := json.NewDecoder(strings.NewReader(string(out)))
 	for {
 		var p struct {
@@ -41,6 +43,11 @@ func TestDependencyDirection(t *testing.T) {
 			break
 		} else if err != nil {
 			t.Fatalf("decoding go list output: %v", err)
+		}
+		for _, imp := range p.Imports {
+			if strings.HasPrefix(imp, weaviate) && p.ImportPath != "citebot/weaviatestore" {
+				weaviateUsers[p.ImportPath] = true
+			}
 		}
 		for pkg, bad := range forbidden {
 			if p.ImportPath != pkg && !strings.HasPrefix(p.ImportPath, pkg+"/") {
@@ -55,6 +62,9 @@ func TestDependencyDirection(t *testing.T) {
 				}
 			}
 		}
+	}
+	for pkg := range weaviateUsers {
+		t.Errorf("%s imports the Weaviate client: only citebot/weaviatestore may", pkg)
 	}
 	for pkg := range forbidden {
 		if !seen[pkg] {

@@ -74,6 +74,9 @@ func prefixes(c config) (query, doc string) {
 // passages are embedded). Embedding progress goes to progress (a terminal) or
 // the log. wrap, when not nil, wraps the embedder (metrics).
 func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writer, wrap func(retrieval.Embedder) retrieval.Embedder) (*retrieval.Index, error) {
+	if c.Store == "weaviate" {
+		return openRemoteIndex(ctx, c, log, wrap, false)
+	}
 	cp, err := loadCorpus(c, log)
 	if err != nil {
 		return nil, err
