@@ -87,7 +87,8 @@ func pageButtons(route string, page, pages int) []discordgo.MessageComponent {
 // no server-side state: the clicked message carries the answer.
 func shareRoute() route {
 	return route{
-		update: true,
+		update:  true,
+		noIndex: true,
 		handle: func(_ context.Context, rq *request) (reply, error) {
 			m := rq.i.Message
 			if m == nil || (len(m.Embeds) == 0 && m.Content == "") {

@@ -28,6 +28,7 @@ func helpRoute() route {
 	return route{
 		def:     helpDefinition(),
 		private: func(*request) bool { return true },
+		noIndex: true,
 		handle: func(context.Context, *request) (reply, error) {
 			return reply{data: &discordgo.InteractionResponseData{
 				Embeds: []*discordgo.MessageEmbed{{

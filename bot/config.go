@@ -52,6 +52,11 @@ type Config struct {
 	MaxThreads int
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
+	// Available, when set, reports whether the index can answer (a remote
+	// index whose store is down cannot). While it returns an error, every
+	// interaction that needs the index gets a private "the index is
+	// unavailable right now" (outcome "unavailable").
+	Available func() error
 }
 
 // DefaultConfig returns the defaults: public replies, every channel, 5

@@ -106,6 +106,12 @@ func (x *exchange) dispatch() {
 		x.fail(&userError{msg: x.r.forbiddenMessage(), outcome: "forbidden_channel"})
 		return
 	}
+	if av := x.r.cfg.Available; av != nil && !rt.noIndex {
+		if err := av(); err != nil {
+			x.fail(errUnavailable())
+			return
+		}
+	}
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		x.autocomplete(rt, rq)
 		return

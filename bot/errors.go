@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"citebot/retrieval"
 )
 
 // userError is a failure the user can act on: its message is shown to them
@@ -32,7 +34,13 @@ const (
 	msgDraining  = "citebot is restarting. Please try again in a few seconds."
 	msgUnknown   = "I don't know that command or button; it may be from an older version of citebot. Try /help."
 	msgForbidden = "I'm not enabled in this channel."
+	// msgUnavailable: the index (its store) cannot be reached.
+	msgUnavailable = "The index is unavailable right now. Please try again in a minute."
 )
+
+// errUnavailable is what every interaction needing the index gets while
+// the index cannot answer.
+func errUnavailable() error { return &userError{msg: msgUnavailable, outcome: "unavailable"} }
 
 // userMessage turns err into the short message a user sees and the outcome
 // the Observer records.
@@ -41,6 +49,8 @@ func userMessage(err error) (msg, outcome string) {
 	switch {
 	case errors.As(err, &ue):
 		return ue.msg, ue.outcome
+	case errors.Is(err, retrieval.ErrUnavailable):
+		return msgUnavailable, "unavailable"
 	case errors.Is(err, context.DeadlineExceeded):
 		return msgTimeout, "error"
 	}

@@ -50,6 +50,9 @@ type route struct {
 	// option, else Config.PrivateDefault. Components keep the clicked
 	// message's.
 	private func(rq *request) bool
+	// noIndex marks routes that never read the index (help, Share), which
+	// keep working while it is unavailable.
+	noIndex bool
 	// update marks a component that acknowledges or updates the clicked
 	// message (types 6/7) instead of sending a new one (types 5/4).
 	update bool

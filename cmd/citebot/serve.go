@@ -75,11 +75,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		go func() { httpDone <- srv.Serve(ln) }()
 	}
 
-	ix, err := openIndex(ctx, c, log, e.stderr, metrics.Embedder)
+	var ix *retrieval.Index
+	if c.Store == "weaviate" {
+		// Weaviate down at start is not fatal: /readyz says 503 and every
+		// interaction "unavailable" until it answers (ix.Run notices).
+		ix, err = openRemoteIndex(ctx, c, log, metrics.Embedder, true)
+	} else {
+		ix, err = openIndex(ctx, c, log, e.stderr, metrics.Embedder)
+	}
 	if err != nil {
 		shutdownHTTP(srv, log)
 		return err
 	}
+	go ix.Run(ctx)
 	metrics.SetIndexSize(ix.Len())
 	// At most one search per core at a time: under load, queued searches
 	// wait briefly instead of all slowing down together (halves ack p99 in
@@ -94,9 +102,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Observer:        metrics,
 		LogQueries:      c.LogQueries,
 		MessageContent:  c.MessageContent,
+		Available:       ix.Available,
 	})
 	handler.set(bot.NewHTTPHandler(bot.HTTPConfig{
 		PublicKey: pub, Handler: router, Searcher: searcher, Links: links, Metrics: metrics, Logger: log,
+		Ready: func() bool { return ix.Available() == nil },
 		APIURL: c.APIURL, AppID: c.AppID, Token: c.Token,
 	}))
 
@@ -186,7 +196,9 @@ func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // corpus never changes. The returned channel closes when watching stops.
 func startWatch(ctx context.Context, c config, ix *retrieval.Index, metrics *bot.Metrics, log *slog.Logger) <-chan struct{} {
 	done := make(chan struct{})
-	if c.Corpus == "" {
+	if c.Corpus == "" || c.Store == "weaviate" {
+		// With Weaviate the writer (citebot index -watch) follows the
+		// corpus; replicas pick its syncs up from the collection.
 		close(done)
 		return done
 	}
