@@ -106,7 +106,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	})
 	handler.set(bot.NewHTTPHandler(bot.HTTPConfig{
 		PublicKey: pub, Handler: router, Searcher: searcher, Links: links, Metrics: metrics, Logger: log,
-		Ready: func() bool { return ix.Available() == nil },
+		Ready:  func() bool { return ix.Available() == nil },
 		APIURL: c.APIURL, AppID: c.AppID, Token: c.Token,
 	}))
 
