@@ -23,18 +23,32 @@ type fakeChannels struct {
 	// channels are what GET /channels/{id} returns.
 	channels map[string]map[string]any
 	posted   int
+	// history holds the messages posted in each channel, oldest first.
+	history map[string][]map[string]any
 }
 
 func (fd *fakeDiscord) withChannels() *fakeChannels {
-	fc := &fakeChannels{fd: fd, noThreads: map[string]int{}, channels: map[string]map[string]any{}}
+	fc := &fakeChannels{fd: fd, noThreads: map[string]int{}, channels: map[string]map[string]any{}, history: map[string][]map[string]any{}}
 	fd.mux.HandleFunc("POST /api/v9/channels/{ch}/messages", func(w http.ResponseWriter, r *http.Request) {
-		fd.record(r, "")
+		body := fd.record(r, "")
 		fc.mu.Lock()
 		fc.posted++
-		id := fmt.Sprintf("posted-%d", fc.posted)
+		msg := map[string]any{"id": fmt.Sprintf("posted-%d", fc.posted), "channel_id": r.PathValue("ch"), "type": 0,
+			"content": body["content"], "author": map[string]any{"id": "900", "username": "citebot", "bot": true}}
+		fc.history[r.PathValue("ch")] = append(fc.history[r.PathValue("ch")], msg)
 		fc.mu.Unlock()
-		writeJSON(w, map[string]any{"id": id, "channel_id": r.PathValue("ch"), "type": 0, "content": "",
-			"author": map[string]any{"id": "900", "username": "citebot", "bot": true}})
+		writeJSON(w, msg)
+	})
+	fd.mux.HandleFunc("GET /api/v9/channels/{ch}/messages", func(w http.ResponseWriter, r *http.Request) {
+		fd.record(r, "")
+		fc.mu.Lock()
+		h := fc.history[r.PathValue("ch")]
+		out := make([]map[string]any, 0, len(h))
+		for i := len(h) - 1; i >= 0; i-- { // newest first, as Discord
+			out = append(out, h[i])
+		}
+		fc.mu.Unlock()
+		writeJSON(w, out)
 	})
 	fd.mux.HandleFunc("POST /api/v9/channels/{ch}/messages/{msg}/threads", func(w http.ResponseWriter, r *http.Request) {
 		body := fd.record(r, "")
@@ -52,7 +66,7 @@ func (fd *fakeDiscord) withChannels() *fakeChannels {
 			return
 		}
 		// A thread started from a message has the message's id.
-		thread := map[string]any{"id": r.PathValue("msg"), "type": 11, "parent_id": r.PathValue("ch"), "name": body["name"]}
+		thread := map[string]any{"id": r.PathValue("msg"), "type": 11, "parent_id": r.PathValue("ch"), "name": body["name"], "owner_id": "900"}
 		fc.mu.Lock()
 		fc.channels[r.PathValue("msg")] = thread
 		fc.mu.Unlock()

@@ -65,14 +65,23 @@ func (g gatewayPoster) Send(ctx context.Context, channelID string, m *discordgo.
 	return nil
 }
 
-// ParentOf implements Poster.
-func (g gatewayPoster) ParentOf(ctx context.Context, channelID string) (string, error) {
+// Channel implements Poster.
+func (g gatewayPoster) Channel(ctx context.Context, channelID string) (ChannelInfo, error) {
 	ch, err := g.s.Channel(channelID, discordgo.WithContext(ctx))
 	if err != nil {
-		return "", fmt.Errorf("get channel: %w", err)
+		return ChannelInfo{}, fmt.Errorf("get channel: %w", err)
 	}
 	if ch == nil || !ch.IsThread() {
-		return "", nil
+		return ChannelInfo{}, nil
 	}
-	return ch.ParentID, nil
+	return ChannelInfo{Thread: true, Parent: ch.ParentID, Owner: ch.OwnerID}, nil
+}
+
+// Recent implements Poster.
+func (g gatewayPoster) Recent(ctx context.Context, channelID string, limit int) ([]*discordgo.Message, error) {
+	ms, err := g.s.ChannelMessages(channelID, limit, "", "", "", discordgo.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("read channel messages: %w", err)
+	}
+	return ms, nil
 }

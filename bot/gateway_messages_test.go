@@ -72,7 +72,9 @@ func TestGatewayMessages(t *testing.T) {
 	fd := newFakeDiscord(t)
 	fc := fd.withChannels()
 	fc.noThreads["300"] = 50013 // no Create Public Threads permission
-	fc.channels["400"] = map[string]any{"id": "400", "type": 0}
+	for _, id := range []string{"100", "300", "400"} {
+		fc.channels[id] = map[string]any{"id": id, "type": 0}
+	}
 	fc.channels["500"] = map[string]any{"id": "500", "type": 11, "parent_id": "100"}
 
 	logs := &syncBuffer{}
@@ -191,6 +193,29 @@ func TestGatewayMessages(t *testing.T) {
 		}
 		if c, _ := posts[0].Body["content"].(string); !strings.Contains(c, "Read with the earlier question: “"+first+"”") {
 			t.Errorf("follow-up does not say what it was read with: %q", c)
+		}
+	})
+
+	t.Run("follow-up after a restart", func(t *testing.T) {
+		// A new process (or another replica) remembers no thread: it
+		// recovers the thread's questions from its own answers there.
+		r.threads = newThreadMemory(10)
+		mc := send(chatMessage("1014", "guild-1", "1001", "<@900> and where was he held before?", fakeBotUser))
+		var looked, read bool
+		for _, c := range mc.calls {
+			looked = looked || c.Method == "GET" && c.Path == "/api/v9/channels/1001"
+			read = read || c.Method == "GET" && c.Path == "/api/v9/channels/1001/messages"
+		}
+		if !looked || !read {
+			t.Fatalf("the thread was not recovered: %+v", mc.calls)
+		}
+		posts := mc.posts()
+		if len(mc.threads()) != 0 || len(posts) != 1 || posts[0].Path != "/api/v9/channels/1001/messages" || referenceOf(posts[0]) != "1014" {
+			t.Fatalf("posts %+v", mc.calls)
+		}
+		st, ok := r.threads.get("1001")
+		if !ok || st.parent != "100" || len(st.questions) != 3 || st.questions[0] != first || st.questions[1] != "when was that?" {
+			t.Errorf("recovered thread %+v", st)
 		}
 	})
 
@@ -324,7 +349,7 @@ func TestGatewayMessages(t *testing.T) {
 			t.Errorf("observed %+v", o)
 		}
 	}
-	want := map[string]int{"command/ok": 1, "mention/ok": 3, "followup/ok": 1, "claim/ok": 1, "mention/forbidden_channel": 1, "mention/help": 1, "dm/ok": 1}
+	want := map[string]int{"command/ok": 1, "mention/ok": 3, "followup/ok": 2, "claim/ok": 1, "mention/forbidden_channel": 1, "mention/help": 1, "dm/ok": 1}
 	for k, n := range want {
 		if outcomes[k] != n {
 			t.Errorf("observed %v, want %v", outcomes, want)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,9 +25,20 @@ type Poster interface {
 	StartThread(ctx context.Context, channelID, messageID, name string) (threadID string, err error)
 	// Send posts m in channelID (a channel or a thread).
 	Send(ctx context.Context, channelID string, m *discordgo.MessageSend) error
-	// ParentOf returns the channel a thread belongs to, or "" when
-	// channelID is not a thread.
-	ParentOf(ctx context.Context, channelID string) (parentID string, err error)
+	// Channel says whether channelID is a thread, and if so its parent
+	// channel and the user who started it.
+	Channel(ctx context.Context, channelID string) (ChannelInfo, error)
+	// Recent returns up to limit of the channel's latest messages, newest
+	// first.
+	Recent(ctx context.Context, channelID string, limit int) ([]*discordgo.Message, error)
+}
+
+// ChannelInfo is what HandleMessage needs to know of a channel.
+type ChannelInfo struct {
+	// Thread is set for a thread; Parent is then its channel and Owner
+	// the id of the user (or bot) who started it.
+	Thread        bool
+	Parent, Owner string
 }
 
 // Message kinds, as the Observer's Command.
@@ -111,8 +123,8 @@ type msgExchange struct {
 	th       threadState
 	inThread bool
 	quiet    bool
-	// parent is the channel of a thread citebot did not start, when the
-	// allowlist check looked it up.
+	// parent is the channel of a thread citebot does not remember, when
+	// it was looked up.
 	parent string
 
 	start time.Time
@@ -123,7 +135,10 @@ type msgExchange struct {
 
 func (x *msgExchange) run(ctx context.Context) {
 	r, m := x.r, x.m
-	if !x.dm && !x.channelAllowed(ctx) {
+	if !x.dm && !x.inThread {
+		x.lookUpChannel(ctx)
+	}
+	if !x.dm && !x.channelAllowed() {
 		x.obs.Outcome = "forbidden_channel"
 		return
 	}
@@ -190,18 +205,90 @@ func (x *msgExchange) run(ctx context.Context) {
 }
 
 // channelAllowed applies the channel allowlist to a guild message; a
-// thread is allowed when its channel is.
-func (x *msgExchange) channelAllowed(ctx context.Context) bool {
-	if x.r.channelAllowed(x.m.ChannelID) {
-		return true
+// thread is allowed when its channel is. A channel that could not be looked
+// up counts as not listed.
+func (x *msgExchange) channelAllowed() bool {
+	return x.r.channelAllowed(x.m.ChannelID) || x.parent != "" && x.r.allowed[x.parent]
+}
+
+// lookUpChannel finds out whether a guild channel citebot does not
+// remember is a thread (answers there are inline replies, and the
+// allowlist goes by its channel), and recovers a thread citebot started
+// before a restart or on another replica from its own answers there.
+// Plain channels are remembered, so a channel is looked up once.
+func (x *msgExchange) lookUpChannel(ctx context.Context) {
+	ch := x.m.ChannelID
+	if x.r.plain.has(ch) {
+		return
 	}
-	parent, err := x.p.ParentOf(ctx, x.m.ChannelID)
+	info, err := x.p.Channel(ctx, ch)
 	if err != nil {
-		x.attrs = append(x.attrs, slog.String("parent_error", err.Error()))
-		return false
+		x.attrs = append(x.attrs, slog.String("channel_error", err.Error()))
+		return
 	}
-	x.parent = parent
-	return parent != "" && x.r.allowed[parent]
+	if !info.Thread {
+		x.r.plain.add(ch)
+		return
+	}
+	x.parent = info.Parent
+	if info.Owner != x.self {
+		return
+	}
+	recent, err := x.p.Recent(ctx, ch, recoverMessages)
+	if err != nil {
+		x.attrs = append(x.attrs, slog.String("recover_error", err.Error()))
+	}
+	var qs []string
+	for i := len(recent) - 1; i >= 0; i-- { // oldest first
+		if m := recent[i]; m != nil && m.Author != nil && m.Author.ID == x.self {
+			if q := answeredQuestion(m.Content); q != "" {
+				qs = append(qs, q)
+			}
+		}
+	}
+	x.r.threads.adopt(ch, info.Parent, qs)
+	x.th, x.inThread = x.r.threads.get(ch)
+	x.obs.Command = msgFollowup
+	x.attrs = append(x.attrs, slog.Int("recovered_questions", len(qs)))
+}
+
+// recoverMessages is how many of a thread's latest messages are read to
+// recover its questions.
+const recoverMessages = 50
+
+// answeredQuestion is the question an answer of citebot's quotes on one
+// of its first lines ("**Q:** …", or "**Sources for:** …" under the line
+// naming the checked message), markdown escapes undone; "" for any other
+// message.
+func answeredQuestion(content string) string {
+	lines := strings.SplitN(content, "\n", 3)
+	for _, line := range lines[:min(len(lines), 2)] {
+		for _, prefix := range []string{"**Q:** ", "**Sources for:** "} {
+			if rest, ok := strings.CutPrefix(line, prefix); ok {
+				return strings.TrimSpace(unescapeMarkdown(rest))
+			}
+		}
+	}
+	return ""
+}
+
+// unescapeMarkdown undoes escapeMarkdown: backslash escapes and the
+// zero-width space that breaks mass mentions.
+func unescapeMarkdown(s string) string {
+	var b strings.Builder
+	escaped := false
+	for _, r := range s {
+		if !escaped && r == '\\' {
+			escaped = true
+			continue
+		}
+		escaped = false
+		if r == '\u200b' {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // deliver posts an answer: in a new thread started from the message when

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"citebot/retrieval"
 )
 
 // recPoster records what HandleMessage posts.
@@ -39,7 +41,11 @@ func (p *recPoster) Send(_ context.Context, channelID string, m *discordgo.Messa
 	return nil
 }
 
-func (p *recPoster) ParentOf(context.Context, string) (string, error) { return "", nil }
+func (p *recPoster) Channel(context.Context, string) (ChannelInfo, error) { return ChannelInfo{}, nil }
+
+func (p *recPoster) Recent(context.Context, string, int) ([]*discordgo.Message, error) {
+	return nil, nil
+}
 
 func (p *recPoster) count() int {
 	p.mu.Lock()
@@ -126,5 +132,23 @@ func TestHandleMessageDraining(t *testing.T) {
 	}
 	if len(p.threads) != 0 {
 		t.Error("a thread was started while draining")
+	}
+}
+
+func TestAnsweredQuestionUndoesRendering(t *testing.T) {
+	for _, q := range []string{"who met *Baradar* in `Kabul`?", "@everyone > is [this] <true>?", "plain"} {
+		for _, kind := range []string{"ask", "findsources"} {
+			d := renderAnswer(retrieval.Answer{Query: q, Abstained: true}, answerView{Kind: kind}, Links{})
+			content := d.Content
+			if kind == "findsources" {
+				content = "Checked [this message](https://discord.com/channels/1/2/3) by **Ann**.\n" + content
+			}
+			if got := answeredQuestion(content); got != q {
+				t.Errorf("%s: answeredQuestion = %q, want %q (content %q)", kind, got, q, content)
+			}
+		}
+	}
+	if got := answeredQuestion("Slow down a little: try again in 3 s."); got != "" {
+		t.Errorf("a notice gave question %q", got)
 	}
 }

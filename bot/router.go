@@ -75,6 +75,7 @@ type Router struct {
 	pages   pager
 	threads *threadMemory
 	slow    slowNotices
+	plain   channelSet // guild channels known not to be threads
 
 	mu       sync.Mutex
 	inflight int

@@ -54,7 +54,8 @@ func (t *threadMemory) get(id string) (threadState, bool) {
 }
 
 // asked records question q in thread id (started from a channel parent
-// if it is new), keeping the last maxThreadQuestions.
+// if it is new), keeping the last maxThreadQuestions; an empty q only
+// remembers the thread.
 func (t *threadMemory) asked(id, parent, q string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -70,9 +71,23 @@ func (t *threadMemory) asked(id, parent, q string) {
 	}
 	t.order.MoveToFront(el)
 	e := el.Value.(*threadEntry)
+	if q == "" {
+		return
+	}
 	e.st.questions = append(e.st.questions, q)
 	if n := len(e.st.questions); n > maxThreadQuestions {
 		e.st.questions = append([]string(nil), e.st.questions[n-maxThreadQuestions:]...)
+	}
+}
+
+// adopt remembers thread id, started from channel parent, with the
+// questions qs (oldest first), as if they had been asked here.
+func (t *threadMemory) adopt(id, parent string, qs []string) {
+	if len(qs) == 0 {
+		qs = []string{""}
+	}
+	for _, q := range qs {
+		t.asked(id, parent, q)
 	}
 }
 
@@ -81,4 +96,30 @@ func (t *threadMemory) len() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.order.Len()
+}
+
+// maxPlainChannels bounds the set of channels known not to be threads.
+const maxPlainChannels = 10000
+
+// channelSet is a bounded set of channel ids; past its bound it starts
+// over. The zero value is ready; safe for concurrent use.
+type channelSet struct {
+	mu  sync.Mutex
+	ids map[string]struct{}
+}
+
+func (c *channelSet) has(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.ids[id]
+	return ok
+}
+
+func (c *channelSet) add(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ids == nil || len(c.ids) >= maxPlainChannels {
+		c.ids = map[string]struct{}{}
+	}
+	c.ids[id] = struct{}{}
 }
