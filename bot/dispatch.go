@@ -102,7 +102,7 @@ func (x *exchange) dispatch() {
 		x.fail(&userError{msg: msgUnknown, outcome: "user_error"})
 		return
 	}
-	if i.GuildID != "" && !x.r.channelAllowed(i.ChannelID) {
+	if i.GuildID != "" && guildInstalled(i) && !x.r.channelAllowed(i.ChannelID) {
 		x.fail(&userError{msg: x.r.forbiddenMessage(), outcome: "forbidden_channel"})
 		return
 	}
@@ -123,6 +123,19 @@ func (x *exchange) dispatch() {
 	x.update = rt.update
 	rq.private = x.r.isPrivate(rt, rq)
 	x.run(rt, rq)
+}
+
+// guildInstalled reports whether i comes through the server's install of
+// citebot rather than only a member's user install: the operator's channel
+// allowlist is about their servers' channels, and a user-installed citebot
+// used in some other server has none listed. Payloads without
+// authorizing_integration_owners count as guild installs.
+func guildInstalled(i *discordgo.Interaction) bool {
+	if len(i.AuthorizingIntegrationOwners) == 0 {
+		return true
+	}
+	_, ok := i.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall]
+	return ok
 }
 
 // invoker is the user behind i: Member.User in guilds, User in DMs.

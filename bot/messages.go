@@ -185,7 +185,9 @@ func (x *msgExchange) run(ctx context.Context) {
 	if err != nil {
 		msg, oc := userMessage(err)
 		x.obs.Outcome = oc
-		x.noteErr(err)
+		if oc == "error" {
+			x.noteErr(err)
+		}
 		x.replyText(ctx, msg)
 		return
 	}

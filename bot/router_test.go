@@ -143,6 +143,14 @@ func TestRouterReplies(t *testing.T) {
 			wantType: 4, wantPrivate: true, wantText: "Ask me in \\u003c#chan-9", wantOutcome: "forbidden_channel"},
 		{name: "DM ignores the allowlist", file: "gw_ask_dm", cfg: Config{AllowedChannels: []string{"chan-9"}},
 			wantType: 4, wantText: "Kandahar", wantOutcome: "ok"},
+		{name: "a user install in another server ignores the allowlist", file: "gw_ask", cfg: Config{AllowedChannels: []string{"chan-9"}},
+			edit: func(t *testing.T, m map[string]any) {
+				m["authorizing_integration_owners"] = map[string]any{"1": "user-1"}
+			}, wantType: 4, wantPrivate: true, wantText: "Kandahar", wantOutcome: "ok"},
+		{name: "a user install where the server installed citebot too keeps the allowlist", file: "gw_ask", cfg: Config{AllowedChannels: []string{"chan-9"}},
+			edit: func(t *testing.T, m map[string]any) {
+				m["authorizing_integration_owners"] = map[string]any{"0": "guild-1", "1": "user-1"}
+			}, wantType: 4, wantPrivate: true, wantText: "Ask me in", wantOutcome: "forbidden_channel"},
 		{name: "unknown command", file: "gw_unknown", wantType: 4, wantPrivate: true, wantText: "don't know that command", wantOutcome: "user_error"},
 		{name: "context menu without text", file: "gw_findsources", edit: func(t *testing.T, m map[string]any) {
 			m["data"].(map[string]any)["target_id"] = "missing"
