@@ -27,6 +27,8 @@ func commands() []command {
 		{"eval", "measure retrieval quality on a question set", runEval},
 		{"bench", "measure indexing and query speed on synthetic corpora", runBench},
 		{"index", "build or refresh the persisted index", runIndex},
+		{"model", "report or install the MiniLM embedding model", runModel},
+		{"embed", "print the vector the configured embedder gives a text", runEmbed},
 		{"register", "register the slash commands with Discord", runRegister},
 		{"serve", "run the Discord bot (gateway and/or HTTP interactions)", runServe},
 	}
