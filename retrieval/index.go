@@ -42,8 +42,10 @@ type Options struct {
 	// store.go), which keeps recall@50 ≥ 0.98 of the exact ranking.
 	ANNProbes int
 
-	// annMin overrides the partitioning threshold (tests).
-	annMin int
+	// annMin overrides the partitioning threshold and annTrained is
+	// called whenever centroids are trained (tests).
+	annMin     int
+	annTrained func()
 }
 
 // Index answers queries over a corpus with hybrid retrieval. It is safe for
@@ -132,7 +134,7 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 		ix.batch = 256
 	}
 	ix.progress = opts.Progress
-	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, MinPartitioned: opts.annMin}
+	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, MinPartitioned: opts.annMin, trained: opts.annTrained}
 	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
 	ix.per = newPersister(opts.Path)
 	if err := ix.start(ctx, c); err != nil {

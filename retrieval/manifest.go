@@ -35,6 +35,9 @@ var indexFilePattern = regexp.MustCompile(`^index-[0-9]+\.vec$`)
 // termsFilePattern is the same for the optional terms file.
 var termsFilePattern = regexp.MustCompile(`^terms-[0-9]+\.bin$`)
 
+// ivfFilePattern is the same for the optional layout file (ivffile.go).
+var ivfFilePattern = regexp.MustCompile(`^ivf-[0-9]+\.bin$`)
+
 // errNoManifest means the directory holds no index yet.
 var errNoManifest = errors.New("no manifest")
 
@@ -53,6 +56,10 @@ type manifest struct {
 	// (termfile.go); it is an optimization, never required.
 	TermsFile   string `json:"terms_file,omitempty"`
 	TermsSHA256 string `json:"terms_sha256,omitempty"`
+	// IVFFile, if set, holds the dense store's partition layout
+	// (ivffile.go); without it a restart trains the partitions again.
+	IVFFile   string `json:"ivf_file,omitempty"`
+	IVFSHA256 string `json:"ivf_sha256,omitempty"`
 	// Partial is set when the save kept progress of an indexing run that
 	// failed part-way: its passages are a subset of the corpus of the time.
 	Partial bool            `json:"partial,omitempty"`
@@ -97,6 +104,8 @@ func readManifest(dir, embName string, embDim int) (*manifest, error) {
 		return nil, fmt.Errorf("corrupt manifest: index file %q", m.IndexFile)
 	case m.TermsFile != "" && !termsFilePattern.MatchString(m.TermsFile):
 		return nil, fmt.Errorf("corrupt manifest: terms file %q", m.TermsFile)
+	case m.IVFFile != "" && !ivfFilePattern.MatchString(m.IVFFile):
+		return nil, fmt.Errorf("corrupt manifest: layout file %q", m.IVFFile)
 	case len(m.Entries) != m.Passages:
 		return nil, fmt.Errorf("corrupt manifest: %d entries for %d passages", len(m.Entries), m.Passages)
 	}

@@ -47,7 +47,10 @@ type persister struct {
 	gen    uint64
 	file   string
 	terms  string // terms file the manifest names, if any
+	ivf    string // layout file the manifest names, if any
 	digest string
+	// layout identifies the dense store layout saved (layoutStamp).
+	layout string
 	log    *slog.Logger
 	// hook, for tests, is called at each stage of a save.
 	hook func(stage string)
@@ -113,7 +116,7 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 	// Remember the generation and file even if the index turns out
 	// unusable: the next save must not reuse the name the manifest still
 	// points at, and removes that file once a new manifest is in place.
-	p.gen, p.file, p.terms = m.Gen, m.IndexFile, m.TermsFile
+	p.gen, p.file, p.terms, p.ivf = m.Gen, m.IndexFile, m.TermsFile, m.IVFFile
 	b, err := os.ReadFile(filepath.Join(p.dir, m.IndexFile))
 	if err != nil {
 		return nil, fmt.Errorf("index file: %w", err)
@@ -141,8 +144,15 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 		}
 		seed.terms = tt
 	}
+	if m.IVFFile != "" {
+		seed.ivf, err = loadLayout(filepath.Join(p.dir, m.IVFFile), m.IVFSHA256, m.Entries, m.Dim)
+		if err != nil && p.log != nil {
+			p.log.Warn("persisted vector partitions not usable; training them again", "dir", p.dir, "reason", err.Error())
+		}
+	}
 	if !m.Partial {
 		p.digest = entriesDigest(m.Entries)
+		p.layout = seedStamp(seed.ivf)
 	}
 	return seed, nil
 }
@@ -161,6 +171,26 @@ func loadTerms(path, sum string, hashes []string) (*termTable, error) {
 		return nil, fmt.Errorf("terms file %s: %w", filepath.Base(path), err)
 	}
 	return tt, nil
+}
+
+// loadLayout reads a layout file and checks it against its checksum.
+func loadLayout(path, sum string, entries []manifestEntry, dim int) (*storeSeed, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if got := fmt.Sprintf("%x", sha256.Sum256(b)); got != sum {
+		return nil, fmt.Errorf("layout file %s: checksum %s, manifest says %s", filepath.Base(path), got, sum)
+	}
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.ID
+	}
+	sd, err := readLayout(b, ids, dim)
+	if err != nil {
+		return nil, fmt.Errorf("layout file %s: %w", filepath.Base(path), err)
+	}
+	return sd, nil
 }
 
 // removeTemps deletes files a crashed save left behind. A temp file younger
@@ -266,7 +296,8 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		entries[i] = manifestEntry{ID: ps.ID, Hash: s.hashes[i]}
 	}
 	digest := entriesDigest(entries)
-	if !partial && digest == p.digest {
+	stamp := layoutStamp(s)
+	if !partial && digest == p.digest && stamp == p.layout {
 		return nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -301,27 +332,46 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 			return fmt.Errorf("save terms: %w", err)
 		}
 	}
+	if sd := seedOfSnapshot(s); sd != nil {
+		ids := make([]string, len(entries))
+		for i, e := range entries {
+			ids[i] = e.ID
+		}
+		m.IVFFile = fmt.Sprintf("ivf-%d.bin", gen)
+		m.IVFSHA256, err = writeAtomic(p.dir, m.IVFFile, func(w io.Writer) error {
+			return writeLayout(w, sd, ids)
+		}, p.hook)
+		if err != nil {
+			for _, f := range []string{name, m.TermsFile} {
+				if f != "" {
+					os.Remove(filepath.Join(p.dir, f))
+				}
+			}
+			return fmt.Errorf("save vector partitions: %w", err)
+		}
+	}
 	if _, err := writeAtomic(p.dir, manifestName, func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(m)
 	}, p.hook); err != nil {
-		os.Remove(filepath.Join(p.dir, name))
-		if m.TermsFile != "" {
-			os.Remove(filepath.Join(p.dir, m.TermsFile))
+		for _, f := range []string{name, m.TermsFile, m.IVFFile} {
+			if f != "" {
+				os.Remove(filepath.Join(p.dir, f))
+			}
 		}
 		return fmt.Errorf("save manifest: %w", err)
 	}
-	for _, old := range []string{p.file, p.terms} {
-		if old == "" || old == name || old == m.TermsFile {
+	for _, old := range []string{p.file, p.terms, p.ivf} {
+		if old == "" || old == name || old == m.TermsFile || old == m.IVFFile {
 			continue
 		}
 		if err := os.Remove(filepath.Join(p.dir, old)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove old index: %w", err)
 		}
 	}
-	p.gen, p.file, p.terms = gen, name, m.TermsFile
-	p.digest = ""
+	p.gen, p.file, p.terms, p.ivf = gen, name, m.TermsFile, m.IVFFile
+	p.digest, p.layout = "", ""
 	if !partial {
-		p.digest = digest
+		p.digest, p.layout = digest, stamp
 	}
 	return nil
 }
@@ -342,9 +392,12 @@ func (p *persister) adoptNewerSave() {
 	if indexFilePattern.MatchString(m.IndexFile) {
 		p.file = m.IndexFile
 	}
-	p.terms = ""
+	p.terms, p.ivf = "", ""
 	if termsFilePattern.MatchString(m.TermsFile) {
 		p.terms = m.TermsFile
+	}
+	if ivfFilePattern.MatchString(m.IVFFile) {
+		p.ivf = m.IVFFile
 	}
 	p.gen = m.Gen
 }

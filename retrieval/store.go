@@ -47,6 +47,8 @@ type storeConfig struct {
 	// count is calibrated on whenever centroids are trained
 	// (store_calibrate.go); without it the default is defaultProbes.
 	Calibration func(ctx context.Context) ([][]float32, error)
+	// trained, if set, is called whenever centroids are trained (tests).
+	trained func()
 }
 
 // Measured on synthetic corpora with the local embedder (citebot bench):
@@ -80,6 +82,7 @@ func (c storeConfig) minPartitioned() int {
 // when exact: a single partition) and the partitions.
 type storeLayout struct {
 	cents [][]float32
+	bias  []float32 // per centroid: its dot product with the mean (kmeans.go)
 	parts []*partition
 	loc   map[string]docLoc // document id → where it is
 	n     int               // documents
@@ -226,7 +229,7 @@ func (l *storeLayout) probeOrder(vec []float32) []int {
 	}
 	sims := make([]float32, len(l.cents))
 	for c, cv := range l.cents {
-		sims[c] = dotF32(cv, vec)
+		sims[c] = dotF32(cv, vec) - l.bias[c]
 	}
 	slices.SortFunc(order, func(a, b int) int {
 		if c := cmp.Compare(sims[b], sims[a]); c != 0 {

@@ -40,6 +40,7 @@ const (
 // for each document whose vector is unchanged, its partition.
 type storeSeed struct {
 	cents            [][]float32
+	bias             []float32
 	trainedN         int
 	trainedImbalance float64
 	probes           int
@@ -82,19 +83,19 @@ func buildStore(ctx context.Context, emb Embedder, docs []storeDoc, prev *store,
 		l, err = s.update(ctx, old, docs)
 	case seed != nil && seed.cents == nil && seed.trainedN > 0 && partitioned && len(docs) < 2*seed.trainedN:
 		// Persisted: partitions did not pay for these vectors at this size.
-		l, err = s.fresh(ctx, docs, nil, 0, nil)
+		l, err = s.fresh(ctx, docs, nil, nil, 0, nil)
 		if err == nil {
 			l.triedN, l.probes, l.scanShare = seed.trainedN, seed.probes, seed.scanShare
 		}
 	case seed != nil && len(docs) >= cfg.minPartitioned()/2 && seed.fits(docs):
-		l, err = s.fresh(ctx, docs, seed.cents, seed.trainedN, seed.part)
+		l, err = s.fresh(ctx, docs, seed.cents, seed.bias, seed.trainedN, seed.part)
 		if err == nil {
 			l.trainedImbalance, l.probes = seed.trainedImbalance, seed.probes
 		}
 	case partitioned:
 		l, err = s.trained(ctx, docs)
 	default:
-		l, err = s.fresh(ctx, docs, nil, 0, nil)
+		l, err = s.fresh(ctx, docs, nil, nil, 0, nil)
 	}
 	if err != nil {
 		return nil, err
@@ -106,11 +107,14 @@ func buildStore(ctx context.Context, emb Embedder, docs []storeDoc, prev *store,
 // trained lays docs out over newly trained centroids and calibrates the
 // probe count.
 func (s *store) trained(ctx context.Context, docs []storeDoc) (*storeLayout, error) {
-	cents, err := trainCentroids(ctx, vectorsOf(docs), numPartitions(len(docs)), 1)
+	if s.cfg.trained != nil {
+		s.cfg.trained()
+	}
+	cents, bias, err := trainCentroids(ctx, vectorsOf(docs), numPartitions(len(docs)), 1)
 	if err != nil {
 		return nil, err
 	}
-	l, err := s.fresh(ctx, docs, cents, len(docs), nil)
+	l, err := s.fresh(ctx, docs, cents, bias, len(docs), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +135,7 @@ func (s *store) trained(ctx context.Context, docs []storeDoc) (*storeLayout, err
 		// These vectors hardly cluster: one exact collection is faster at
 		// the same recall. Remember it, so no retrain repeats it before the
 		// corpus doubles.
-		ex, err := s.fresh(ctx, docs, nil, 0, nil)
+		ex, err := s.fresh(ctx, docs, nil, nil, 0, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -151,7 +155,7 @@ func (sd *storeSeed) fits(docs []storeDoc) bool {
 			return false
 		}
 	}
-	return true
+	return len(sd.bias) == len(sd.cents)
 }
 
 // ownMetadata returns docs with every metadata map replaced by the store's
@@ -188,7 +192,7 @@ func vectorsOf(docs []storeDoc) [][]float32 {
 // fresh lays docs out over cents (nil: one exact partition), taking each
 // document's partition from hint where given and in range, else the
 // nearest centroid, and builds every partition.
-func (s *store) fresh(ctx context.Context, docs []storeDoc, cents [][]float32, trainedN int, hint map[string]int32) (*storeLayout, error) {
+func (s *store) fresh(ctx context.Context, docs []storeDoc, cents [][]float32, bias []float32, trainedN int, hint map[string]int32) (*storeLayout, error) {
 	k := max(1, len(cents))
 	assign := make([]int32, len(docs))
 	if cents != nil {
@@ -200,7 +204,7 @@ func (s *store) fresh(ctx context.Context, docs []storeDoc, cents [][]float32, t
 				todo = append(todo, i)
 			}
 		}
-		if err := s.assignDocs(ctx, cents, docs, todo, assign); err != nil {
+		if err := s.assignDocs(ctx, cents, bias, docs, todo, assign); err != nil {
 			return nil, err
 		}
 	}
@@ -208,7 +212,7 @@ func (s *store) fresh(ctx context.Context, docs []storeDoc, cents [][]float32, t
 	for i, d := range docs {
 		members[assign[i]] = append(members[assign[i]], d)
 	}
-	l := &storeLayout{cents: cents, parts: make([]*partition, k), n: len(docs), trainedN: trainedN}
+	l := &storeLayout{cents: cents, bias: bias, parts: make([]*partition, k), n: len(docs), trainedN: trainedN}
 	all := make([]int, k)
 	for p := range all {
 		all[p] = p
@@ -254,14 +258,14 @@ func (s *store) update(ctx context.Context, old *storeLayout, docs []storeDoc) (
 		}
 	}
 	if old.cents != nil {
-		if err := s.assignDocs(ctx, old.cents, docs, todo, assign); err != nil {
+		if err := s.assignDocs(ctx, old.cents, old.bias, docs, todo, assign); err != nil {
 			return nil, err
 		}
 	}
 	for _, i := range todo {
 		dirty[assign[i]] = true
 	}
-	l := &storeLayout{cents: old.cents, parts: make([]*partition, k), n: len(docs), trainedN: old.trainedN,
+	l := &storeLayout{cents: old.cents, bias: old.bias, parts: make([]*partition, k), n: len(docs), trainedN: old.trainedN,
 		trainedImbalance: old.trainedImbalance, probes: old.probes, scanShare: old.scanShare, triedN: old.triedN}
 	members := make([][]storeDoc, k)
 	var rebuild []int
@@ -293,7 +297,7 @@ func (s *store) update(ctx context.Context, old *storeLayout, docs []storeDoc) (
 
 // assignDocs sets assign[i] to the nearest centroid for every i in todo,
 // on every core.
-func (s *store) assignDocs(ctx context.Context, cents [][]float32, docs []storeDoc, todo []int, assign []int32) error {
+func (s *store) assignDocs(ctx context.Context, cents [][]float32, bias []float32, docs []storeDoc, todo []int, assign []int32) error {
 	if len(todo) == 0 {
 		return nil
 	}
@@ -305,7 +309,7 @@ func (s *store) assignDocs(ctx context.Context, cents [][]float32, docs []storeD
 	for j := range got {
 		got[j] = -1
 	}
-	if _, err := assignNearest(ctx, cents, vecs, got); err != nil {
+	if _, err := assignNearest(ctx, cents, bias, vecs, got); err != nil {
 		return err
 	}
 	for j, i := range todo {
@@ -414,7 +418,7 @@ func (s *store) retrained(ctx context.Context) (*store, error) {
 	var nl *storeLayout
 	var err error
 	if l.n < s.cfg.minPartitioned()/2 || l.n == 0 {
-		nl, err = ns.fresh(ctx, docs, nil, 0, nil)
+		nl, err = ns.fresh(ctx, docs, nil, nil, 0, nil)
 	} else {
 		nl, err = ns.trained(ctx, docs)
 	}
@@ -435,7 +439,7 @@ func (s *store) seedOf() *storeSeed {
 		}
 		return &storeSeed{trainedN: l.triedN, probes: l.probes, scanShare: l.scanShare}
 	}
-	sd := &storeSeed{cents: l.cents, trainedN: l.trainedN, trainedImbalance: l.trainedImbalance, probes: l.probes,
+	sd := &storeSeed{cents: l.cents, bias: l.bias, trainedN: l.trainedN, trainedImbalance: l.trainedImbalance, probes: l.probes,
 		scanShare: l.scanShare, part: make(map[string]int32, len(l.loc))}
 	for id, at := range l.loc {
 		sd.part[id] = at.part

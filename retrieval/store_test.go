@@ -171,7 +171,7 @@ func TestStoreUpdateTouchesOnlyItsPartitions(t *testing.T) {
 	changed := slices.Clone(docs)
 	from := l0.loc[changed[7].ID].part
 	changed[7].Vector = mustEmbed(t, e, "an entirely different passage about harbour cranes")
-	to := int32(nearestCentroid(l0.cents, changed[7].Vector))
+	to := int32(nearestCentroid(l0.cents, l0.bias, changed[7].Vector))
 	s1, err := buildStore(ctx, e, changed, s0, nil, cfg)
 	if err != nil {
 		t.Fatal(err)
