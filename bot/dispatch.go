@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -26,13 +27,13 @@ func (r *Router) Handle(ctx context.Context, i *discordgo.Interaction, resp Resp
 	}
 	x := &exchange{r: r, i: i, resp: resp, ctx: ctx, start: r.cfg.Now()}
 	x.obs.Kind = kindOf(i.Type)
-	if !r.enter() {
+	if !r.enter(x) {
 		x.obs.Outcome = "draining"
 		x.fail(&userError{msg: msgDraining, outcome: "draining"})
 		x.finish()
 		return
 	}
-	defer r.leave()
+	defer r.leave(x)
 	defer x.finish()
 	defer func() {
 		if p := recover(); p != nil {
@@ -49,13 +50,19 @@ type exchange struct {
 	resp Responder
 	ctx  context.Context
 
-	start     time.Time
-	responded bool
-	deferred  bool
-	update    bool // the route acknowledges/updates the clicked message
-	obs       Interaction
-	err       error
-	attrs     []slog.Attr
+	start  time.Time
+	update bool // the route acknowledges/updates the clicked message
+	obs    Interaction
+	err    error
+	attrs  []slog.Attr
+
+	// mu guards the response state, which Router.Shutdown reads and claims
+	// from another goroutine.
+	mu        sync.Mutex
+	responded bool // the initial response was sent (or is being sent)
+	deferred  bool // the initial response was a successful deferral
+	settled   bool // the last word is claimed: the answer, an error or the restart notice
+	abandoned bool // shutdown gave up on this interaction
 }
 
 func kindOf(t discordgo.InteractionType) string {
@@ -76,28 +83,11 @@ func (x *exchange) dispatch() {
 	i := x.i
 	if i.Type == discordgo.InteractionPing {
 		x.obs.Outcome = "ok"
-		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong})
+		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponsePong}, true)
 		return
 	}
-	rq := &request{i: i}
-	rq.userID, rq.userName = invoker(i)
-	var rt route
-	var found bool
-	switch d := i.Data.(type) {
-	case discordgo.ApplicationCommandInteractionData:
-		rq.cmd = d
-		x.obs.Command = d.Name
-		rt, found = x.r.commands[d.Name]
-	case discordgo.MessageComponentInteractionData:
-		rq.comp = d
-		var name string
-		name, rq.args = parseCustomID(d.CustomID)
-		x.obs.Command = name
-		rt, found = x.r.components[name]
-	}
-	if x.obs.Command == "" {
-		x.obs.Command = "unknown"
-	}
+	rt, rq, found := x.r.lookup(i)
+	x.obs.Command = rq.route
 	if !found || (i.Type == discordgo.InteractionApplicationCommandAutocomplete && rt.complete == nil) {
 		x.fail(&userError{msg: msgUnknown, outcome: "user_error"})
 		return
@@ -120,7 +110,9 @@ func (x *exchange) dispatch() {
 		x.fail(&userError{msg: fmt.Sprintf("Slow down a little: try again in %d s.", waitSeconds(wait)), outcome: "rate_limited"})
 		return
 	}
+	x.mu.Lock()
 	x.update = rt.update
+	x.mu.Unlock()
 	rq.private = x.r.isPrivate(rt, rq)
 	x.run(rt, rq)
 }
@@ -137,6 +129,53 @@ func guildInstalled(i *discordgo.Interaction) bool {
 	_, ok := i.AuthorizingIntegrationOwners[discordgo.ApplicationIntegrationGuildInstall]
 	return ok
 }
+
+// lookup finds i's route and builds its request; rq.route is the command
+// or component name ("unknown" when there is none).
+func (r *Router) lookup(i *discordgo.Interaction) (rt route, rq *request, found bool) {
+	rq = &request{i: i}
+	rq.userID, rq.userName = invoker(i)
+	switch d := i.Data.(type) {
+	case discordgo.ApplicationCommandInteractionData:
+		rq.cmd = d
+		rq.route = d.Name
+		rt, found = r.commands[d.Name]
+	case discordgo.MessageComponentInteractionData:
+		rq.comp = d
+		rq.route, rq.args = parseCustomID(d.CustomID)
+		rt, found = r.components[rq.route]
+	}
+	if rq.route == "" {
+		rq.route = "unknown"
+	}
+	return rt, rq, found
+}
+
+// Deferral implements Deferrer: how the router would acknowledge i if it
+// deferred — a silent acknowledgement (type 6) for a click on a message the
+// route updates, else "thinking…" (type 5), ephemeral when the answer will
+// be (the same decision as Handle's) or when the reply will be an error.
+// Autocomplete, which cannot be deferred, gets no choices.
+func (r *Router) Deferral(i *discordgo.Interaction) *discordgo.InteractionResponse {
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
+			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}
+	}
+	rt, rq, found := r.lookup(i)
+	if found && rt.update && i.Type == discordgo.InteractionMessageComponent {
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+	}
+	forbidden := i.GuildID != "" && guildInstalled(i) && !r.channelAllowed(i.ChannelID)
+	unavailable := r.cfg.Available != nil && !rt.noIndex && r.cfg.Available() != nil
+	private := !found || forbidden || unavailable || r.isPrivate(rt, rq)
+	d := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if private {
+		d.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	return d
+}
+
+var _ Deferrer = (*Router)(nil)
 
 // invoker is the user behind i: Member.User in guilds, User in DMs.
 func invoker(i *discordgo.Interaction) (id, name string) {
@@ -191,7 +230,7 @@ func (x *exchange) autocomplete(rt route, rq *request) {
 	_, x.obs.Query = focusedOption(rq.cmd.Options)
 	data := &discordgo.InteractionResponseData{Choices: choices}
 	clampMessage(data)
-	x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: data})
+	x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: data}, true)
 }
 
 type outcome struct {
@@ -239,8 +278,18 @@ func (x *exchange) deferResponse(private bool) {
 	} else if private {
 		ir.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
 	}
-	if x.respond(ir) {
-		x.deferred = true
+	if !x.respond(ir, false) {
+		return
+	}
+	x.mu.Lock()
+	x.deferred = true
+	notice := x.abandoned && !x.settled
+	if notice {
+		x.settled = true // shutdown came while the deferral was on its way
+	}
+	x.mu.Unlock()
+	if notice {
+		x.sendRestartNotice()
 	}
 }
 
@@ -254,18 +303,25 @@ func (x *exchange) deliver(ctx context.Context, rep reply, private bool) {
 	if rep.data != nil {
 		clampMessage(rep.data)
 	}
+	responded, deferred := x.state()
 	switch {
-	case x.responded && !x.deferred:
+	case responded && !deferred:
 		return // the deferral itself failed; nothing more can be sent
-	case x.deferred && rep.data != nil:
+	case deferred && rep.data != nil:
+		if !x.claim() {
+			return // shutdown already told the user
+		}
 		if err := x.resp.Edit(ctx, editOf(rep.data)); err != nil {
 			x.noteErr(fmt.Errorf("edit response: %w", err))
 			return
 		}
-	case x.deferred:
+	case deferred:
 		// an acknowledged click that changes nothing
+		if !x.claim() {
+			return
+		}
 	case rep.data == nil:
-		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
+		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}, true)
 	default:
 		t := discordgo.InteractionResponseChannelMessageWithSource
 		if x.update {
@@ -273,7 +329,7 @@ func (x *exchange) deliver(ctx context.Context, rep reply, private bool) {
 		} else if private {
 			rep.data.Flags |= discordgo.MessageFlagsEphemeral
 		}
-		if !x.respond(&discordgo.InteractionResponse{Type: t, Data: rep.data}) {
+		if !x.respond(&discordgo.InteractionResponse{Type: t, Data: rep.data}, true) {
 			return
 		}
 	}
@@ -302,17 +358,43 @@ func editOf(d *discordgo.InteractionResponseData) *discordgo.WebhookEdit {
 	return &discordgo.WebhookEdit{Content: &content, Embeds: &embeds, Components: &comps, AllowedMentions: noMentions()}
 }
 
-// respond sends the initial response once; false when it failed.
-func (x *exchange) respond(ir *discordgo.InteractionResponse) bool {
-	if x.responded {
+// respond sends the initial response once; false when it failed or was
+// not sent (already responded, or shutdown said the last word). final marks
+// a response that is the whole answer, not a deferral.
+func (x *exchange) respond(ir *discordgo.InteractionResponse, final bool) bool {
+	x.mu.Lock()
+	if x.responded || x.settled {
+		x.mu.Unlock()
 		return false
 	}
 	x.responded = true
+	x.settled = final
+	x.mu.Unlock()
 	err := x.resp.Respond(x.ctx, ir)
 	x.obs.Ack = x.r.cfg.Now().Sub(x.start)
 	if err != nil {
 		x.noteErr(fmt.Errorf("initial response: %w", err))
 		return false
 	}
+	return true
+}
+
+// state reports whether the initial response was sent and whether it was a
+// deferral.
+func (x *exchange) state() (responded, deferred bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.responded, x.deferred
+}
+
+// claim takes the last word after a deferral; false when shutdown already
+// took it.
+func (x *exchange) claim() bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.settled {
+		return false
+	}
+	x.settled = true
 	return true
 }

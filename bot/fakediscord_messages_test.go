@@ -29,7 +29,7 @@ type fakeChannels struct {
 
 func (fd *fakeDiscord) withChannels() *fakeChannels {
 	fc := &fakeChannels{fd: fd, noThreads: map[string]int{}, channels: map[string]map[string]any{}, history: map[string][]map[string]any{}}
-	fd.mux.HandleFunc("POST /api/v9/channels/{ch}/messages", func(w http.ResponseWriter, r *http.Request) {
+	fd.mux.HandleFunc("POST /api/v10/channels/{ch}/messages", func(w http.ResponseWriter, r *http.Request) {
 		body := fd.record(r, "")
 		fc.mu.Lock()
 		fc.posted++
@@ -39,7 +39,7 @@ func (fd *fakeDiscord) withChannels() *fakeChannels {
 		fc.mu.Unlock()
 		writeJSON(w, msg)
 	})
-	fd.mux.HandleFunc("GET /api/v9/channels/{ch}/messages", func(w http.ResponseWriter, r *http.Request) {
+	fd.mux.HandleFunc("GET /api/v10/channels/{ch}/messages", func(w http.ResponseWriter, r *http.Request) {
 		fd.record(r, "")
 		fc.mu.Lock()
 		h := fc.history[r.PathValue("ch")]
@@ -50,7 +50,7 @@ func (fd *fakeDiscord) withChannels() *fakeChannels {
 		fc.mu.Unlock()
 		writeJSON(w, out)
 	})
-	fd.mux.HandleFunc("POST /api/v9/channels/{ch}/messages/{msg}/threads", func(w http.ResponseWriter, r *http.Request) {
+	fd.mux.HandleFunc("POST /api/v10/channels/{ch}/messages/{msg}/threads", func(w http.ResponseWriter, r *http.Request) {
 		body := fd.record(r, "")
 		fc.mu.Lock()
 		code, refused := fc.noThreads[r.PathValue("ch")]
@@ -73,7 +73,7 @@ func (fd *fakeDiscord) withChannels() *fakeChannels {
 		w.WriteHeader(http.StatusCreated)
 		writeJSON(w, thread)
 	})
-	fd.mux.HandleFunc("GET /api/v9/channels/{ch}", func(w http.ResponseWriter, r *http.Request) {
+	fd.mux.HandleFunc("GET /api/v10/channels/{ch}", func(w http.ResponseWriter, r *http.Request) {
 		fd.record(r, "")
 		fc.mu.Lock()
 		ch, ok := fc.channels[r.PathValue("ch")]

@@ -46,20 +46,20 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 	t.Helper()
 	fd := &fakeDiscord{t: t, changed: make(chan struct{}), ready: make(chan struct{}), closed: make(chan struct{})}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/v9/gateway", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /api/v10/gateway", func(w http.ResponseWriter, r *http.Request) {
 		fd.record(r, "")
 		writeJSON(w, map[string]any{"url": "ws://" + r.Host + "/ws"})
 	})
 	mux.HandleFunc("GET /ws/", fd.serveGateway) // discordgo appends "/"
-	mux.HandleFunc("POST /api/v9/interactions/{id}/{token}/callback", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /api/v10/interactions/{id}/{token}/callback", func(w http.ResponseWriter, r *http.Request) {
 		fd.record(r, r.PathValue("token"))
 		w.WriteHeader(http.StatusNoContent)
 	})
-	mux.HandleFunc("PATCH /api/v9/webhooks/{app}/{token}/messages/{msg}", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("PATCH /api/v10/webhooks/{app}/{token}/messages/{msg}", func(w http.ResponseWriter, r *http.Request) {
 		fd.record(r, r.PathValue("token"))
 		writeJSON(w, map[string]any{"id": "edited-" + r.PathValue("msg"), "channel_id": "c1"})
 	})
-	mux.HandleFunc("POST /api/v9/webhooks/{app}/{token}", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /api/v10/webhooks/{app}/{token}", func(w http.ResponseWriter, r *http.Request) {
 		fd.record(r, r.PathValue("token"))
 		writeJSON(w, map[string]any{"id": "followup-1", "channel_id": "c1"})
 	})
@@ -67,8 +67,8 @@ func newFakeDiscord(t *testing.T) *fakeDiscord {
 		body := fd.record(r, "")
 		writeJSON(w, body["items"])
 	}
-	mux.HandleFunc("PUT /api/v9/applications/{app}/guilds/{guild}/commands", bulk)
-	mux.HandleFunc("PUT /api/v9/applications/{app}/commands", bulk)
+	mux.HandleFunc("PUT /api/v10/applications/{app}/guilds/{guild}/commands", bulk)
+	mux.HandleFunc("PUT /api/v10/applications/{app}/commands", bulk)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fd.record(r, "")
 		http.Error(w, `{"message": "404: Not Found", "code": 0}`, http.StatusNotFound)
@@ -156,6 +156,9 @@ func (fd *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 	if got := r.URL.Query().Get("encoding"); got != "json" {
 		fd.t.Errorf("gateway encoding = %q", got)
 	}
+	if got := r.URL.Query().Get("v"); got != APIVersion {
+		fd.t.Errorf("gateway API version = %q, want %s", got, APIVersion)
+	}
 	fd.connMu.Lock()
 	fd.conn = conn
 	fd.connMu.Unlock()
@@ -184,7 +187,7 @@ func (fd *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 			fd.identify = id
 			fd.mu.Unlock()
 			fd.dispatchEvent("READY", map[string]any{
-				"v": 9, "session_id": "fake-session", "resume_gateway_url": "ws://" + r.Host + "/ws",
+				"v": 10, "session_id": "fake-session", "resume_gateway_url": "ws://" + r.Host + "/ws",
 				"user":        map[string]any{"id": "900", "username": "citebot", "discriminator": "0", "bot": true},
 				"application": map[string]any{"id": "app-1", "flags": 0},
 				"guilds":      []any{},
@@ -233,10 +236,10 @@ func (fd *fakeDiscord) identifyPayload() map[string]any {
 func (fd *fakeDiscord) String() string { return fmt.Sprintf("fakeDiscord(%s)", fd.srv.URL) }
 
 // gatewayURLFor reports whether calls went through the fake (every REST
-// path begins /api/v9).
+// path begins /api/v10).
 func restPathsOK(cs []restCall) error {
 	for _, c := range cs {
-		if !strings.HasPrefix(c.Path, "/api/v9/") {
+		if !strings.HasPrefix(c.Path, "/api/v10/") {
 			return fmt.Errorf("unexpected path %s %s", c.Method, c.Path)
 		}
 	}

@@ -19,17 +19,20 @@ func (x *exchange) fail(err error) {
 	}
 	data := &discordgo.InteractionResponseData{Content: msg, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}
 	ctx := context.WithoutCancel(x.ctx)
+	responded, deferred := x.state()
 	switch {
-	case !x.responded && x.i.Type == discordgo.InteractionApplicationCommandAutocomplete:
+	case !responded && x.i.Type == discordgo.InteractionApplicationCommandAutocomplete:
 		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionApplicationCommandAutocompleteResult,
-			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}})
-	case !x.responded:
-		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data})
-	case x.deferred && !x.update:
+			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}}}, true)
+	case !responded:
+		x.respond(&discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: data}, true)
+	case deferred && !x.claim():
+		// shutdown already told the user
+	case deferred && !x.update:
 		if e := x.resp.Edit(ctx, editOf(data)); e != nil {
 			x.noteErr(fmt.Errorf("edit error reply: %w", e))
 		}
-	case x.deferred:
+	case deferred:
 		p := &discordgo.WebhookParams{Content: msg, Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()}
 		if e := x.resp.Followup(ctx, p); e != nil {
 			x.noteErr(fmt.Errorf("followup error reply: %w", e))
@@ -50,7 +53,8 @@ func (x *exchange) noteErr(err error) {
 // finish logs the interaction's one line and tells the Observer.
 func (x *exchange) finish() {
 	x.obs.Total = x.r.cfg.Now().Sub(x.start)
-	if !x.responded {
+	responded, deferred := x.state()
+	if !responded {
 		x.obs.Ack = x.obs.Total
 	}
 	if x.obs.Outcome == "" {
@@ -63,7 +67,7 @@ func (x *exchange) finish() {
 		slog.Duration("ack", x.obs.Ack),
 		slog.Duration("latency", x.obs.Total),
 		slog.Int("results", x.obs.Results),
-		slog.Bool("deferred", x.deferred),
+		slog.Bool("deferred", deferred),
 	}
 	if x.r.cfg.LogQueries && x.obs.Query != "" {
 		attrs = append(attrs, slog.String("query", x.obs.Query))

@@ -150,8 +150,12 @@ func FuzzHTTPInteractions(f *testing.F) {
 	}))
 	f.Cleanup(api.Close)
 	router := NewRouter(ix, Config{RateLimit: RateLimit{Events: -1}, InlineBudget: time.Hour, Now: func() time.Time { return httpTestNow }})
-	h := NewHTTPHandler(HTTPConfig{PublicKey: pub, Handler: router, APIURL: api.URL, AppID: "app-1",
-		Now: func() time.Time { return httpTestNow }})
+	// A handler per input: the seeds share interaction ids, which one
+	// handler would refuse as replays after the first.
+	newHandler := func() http.Handler {
+		return NewHTTPHandler(HTTPConfig{PublicKey: pub, Handler: router, APIURL: api.URL, AppID: "app-1",
+			Now: func() time.Time { return httpTestNow }})
+	}
 	addInteractionSeeds(f, func(b []byte) { f.Add(b) })
 	f.Add([]byte(`{"type":1}`))
 	f.Add([]byte(`{"type":99}`))
@@ -164,7 +168,7 @@ func FuzzHTTPInteractions(f *testing.F) {
 		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
 		req.Header.Set("X-Signature-Timestamp", stamp)
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, req)
+		newHandler().ServeHTTP(w, req)
 		switch w.Code {
 		case http.StatusOK:
 		case http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestEntityTooLarge:

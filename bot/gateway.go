@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -72,7 +73,7 @@ func apiBase(raw string) (*url.URL, error) {
 }
 
 // newSession builds a discordgo session with state caching off, minimal
-// intents, plain-text frames, and every REST call sent to APIURL.
+// intents, plain-text frames, API v10, and every REST call sent to APIURL.
 func newSession(cfg GatewayConfig) (*discordgo.Session, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -85,6 +86,10 @@ func newSession(cfg GatewayConfig) (*discordgo.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord session: %w", err)
 	}
+	// discordgo reads its APIVersion only when it dials the gateway; REST
+	// paths are rewritten to v10 by apiClient. The Once orders this write
+	// before every Open, which only ever follows newSession.
+	gatewayVersion.Do(func() { discordgo.APIVersion = APIVersion })
 	s.StateEnabled = false
 	s.Identify.Intents = discordgo.IntentsNone // interactions need no intents; RunGateway adds those for messages
 	s.Compress = false
@@ -94,17 +99,18 @@ func newSession(cfg GatewayConfig) (*discordgo.Session, error) {
 	return s, nil
 }
 
-// apiClient returns cfg's HTTP client, rewriting requests to APIURL when it
-// is not Discord's: discordgo's Endpoint* URLs are fixed at package init.
+// gatewayVersion sets discordgo's gateway API version once per process.
+var gatewayVersion sync.Once
+
+// apiClient returns cfg's HTTP client with a transport that sends every
+// request to APIURL (discordgo's Endpoint* URLs are fixed at package init)
+// and to API v10 rather than discordgo's v9.
 func apiClient(cfg GatewayConfig) *http.Client {
 	c := cfg.HTTPClient
 	if c == nil {
 		c = &http.Client{Timeout: 20 * time.Second}
 	}
 	base, _ := apiBase(cfg.APIURL) // validated already
-	if base.String() == DefaultAPIURL || base.String() == DefaultAPIURL+"/" {
-		return c
-	}
 	next := c.Transport
 	if next == nil {
 		next = http.DefaultTransport
@@ -114,8 +120,12 @@ func apiClient(cfg GatewayConfig) *http.Client {
 	return &clone
 }
 
+// discordgoPrefix starts every REST path discordgo builds.
+const discordgoPrefix = "/api/v" + "9" + "/"
+
 // rewriteTransport sends each request to base's scheme and host (and path
-// prefix), keeping the path and query discordgo built.
+// prefix), keeping the path and query discordgo built but for its API
+// version. A failed request's error names the URL actually requested.
 type rewriteTransport struct {
 	base *url.URL
 	next http.RoundTripper
@@ -125,12 +135,47 @@ func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.URL.Scheme = t.base.Scheme
 	r.URL.Host = t.base.Host
-	r.URL.Path = strings.TrimRight(t.base.Path, "/") + r.URL.Path
-	if r.URL.RawPath != "" {
-		r.URL.RawPath = strings.TrimRight(t.base.EscapedPath(), "/") + r.URL.RawPath
+	path, raw := r.URL.Path, r.URL.RawPath
+	if rest, ok := strings.CutPrefix(path, discordgoPrefix); ok {
+		path = apiPrefix + "/" + rest
+		if rr, ok := strings.CutPrefix(raw, discordgoPrefix); ok {
+			raw = apiPrefix + "/" + rr
+		}
+	}
+	r.URL.Path = strings.TrimRight(t.base.Path, "/") + path
+	if raw != "" {
+		r.URL.RawPath = strings.TrimRight(t.base.EscapedPath(), "/") + raw
 	}
 	r.Host = t.base.Host
-	return t.next.RoundTrip(r)
+	resp, err := t.next.RoundTrip(r)
+	if err != nil {
+		return nil, &requestError{method: r.Method, url: r.URL.Redacted(), err: err}
+	}
+	return resp, nil
+}
+
+// requestError is a REST request that got no answer, naming the URL that was
+// actually requested (http.Client's own error names discordgo's).
+type requestError struct {
+	method, url string
+	err         error
+}
+
+func (e *requestError) Error() string { return e.method + " " + e.url + ": " + e.err.Error() }
+func (e *requestError) Unwrap() error { return e.err }
+
+// apiError makes an error of a discordgo REST call name the method and URL
+// actually requested: a transport failure, or Discord's error answer.
+func apiError(err error) error {
+	var re *requestError
+	if errors.As(err, &re) {
+		return re
+	}
+	var de *discordgo.RESTError
+	if errors.As(err, &de) && de.Response != nil && de.Response.Request != nil {
+		return fmt.Errorf("%s %s: %w", de.Response.Request.Method, de.Response.Request.URL.Redacted(), err)
+	}
+	return err
 }
 
 // routeDiscordLogs sends discordgo's package-level log output to logger, with
@@ -176,15 +221,16 @@ func registerWith(ctx context.Context, s *discordgo.Session, cfg GatewayConfig, 
 		if cfg.GuildID != "" {
 			where = "in guild " + cfg.GuildID
 		}
-		return fmt.Errorf("register %d commands %s: %w", len(cmds), where, err)
+		return fmt.Errorf("register %d commands %s: %w", len(cmds), where, apiError(err))
 	}
 	return nil
 }
 
 // RunGateway connects to Discord's gateway and serves interactions (and,
-// with cfg.Mentions, messages) with r until ctx ends; then it drains r (new interactions are told to retry),
-// waits up to 10 s for in-flight ones, closes the session and returns nil.
-// It registers r's commands first when cfg.Register is set.
+// with cfg.Mentions, messages) with r until ctx ends; then it shuts r down (Router.Shutdown: new interactions
+// are told to retry, those in flight get up to 10 s, then a restart notice),
+// closes the session and returns nil. It registers r's commands first when
+// cfg.Register is set. A failure to connect is returned at once.
 func RunGateway(ctx context.Context, cfg GatewayConfig, r *Router) error {
 	if r == nil {
 		return errors.New("run gateway: nil router")
@@ -193,6 +239,11 @@ func RunGateway(ctx context.Context, cfg GatewayConfig, r *Router) error {
 	if err != nil {
 		return err
 	}
+	return serveGateway(ctx, s, cfg, r)
+}
+
+// serveGateway is RunGateway over a session built by newSession.
+func serveGateway(ctx context.Context, s *discordgo.Session, cfg GatewayConfig, r *Router) error {
 	routeDiscordLogs(cfg.Logger, cfg.Token)
 	logger := cfg.Logger
 	if logger == nil {
@@ -203,13 +254,19 @@ func RunGateway(ctx context.Context, cfg GatewayConfig, r *Router) error {
 			return err
 		}
 	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: 20 * time.Second}
+	}
+	base, _ := apiBase(cfg.APIURL) // validated by newSession
+	rest := newRESTClient(base.String(), "", client)
 	// Work on an interaction must outlive ctx so that shutdown lets it finish.
 	hctx := context.WithoutCancel(ctx)
 	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
 		if ic == nil || ic.Interaction == nil {
 			return
 		}
-		r.Handle(hctx, ic.Interaction, &gatewayResponder{s: s, i: ic.Interaction, appID: cfg.AppID})
+		r.Handle(hctx, ic.Interaction, &gatewayResponder{rest: rest, i: ic.Interaction, appID: cfg.AppID})
 	})
 	s.Identify.Intents = gatewayIntents(cfg.Mentions, r.cfg.MessageContent)
 	if cfg.Mentions {
@@ -224,16 +281,13 @@ func RunGateway(ctx context.Context, cfg GatewayConfig, r *Router) error {
 		})
 	}
 	if err := s.Open(); err != nil {
-		return fmt.Errorf("connect to discord gateway: %w", err)
+		return fmt.Errorf("connect to discord gateway: %w", apiError(err))
 	}
 	logger.Info("connected to discord gateway")
 	<-ctx.Done()
-	r.Drain()
 	wctx, cancel := context.WithTimeout(context.Background(), drainTimeout)
 	defer cancel()
-	if err := r.Wait(wctx); err != nil {
-		logger.Warn("shutdown: interactions still running", slog.String("error", err.Error()))
-	}
+	r.Shutdown(wctx)
 	if err := s.Close(); err != nil {
 		logger.Warn("close discord session", slog.String("error", err.Error()))
 	}

@@ -120,14 +120,14 @@ func TestGatewayMessages(t *testing.T) {
 	t.Run("mention in a channel opens a thread", func(t *testing.T) {
 		mc := send(chatMessage("1001", "guild-1", "100", "<@900> "+first, fakeBotUser))
 		th := mc.threads()
-		if len(th) != 1 || th[0].Path != "/api/v9/channels/100/messages/1001/threads" {
+		if len(th) != 1 || th[0].Path != "/api/v10/channels/100/messages/1001/threads" {
 			t.Fatalf("thread calls %+v", th)
 		}
 		if name := th[0].Body["name"]; name != first {
 			t.Errorf("thread name %q, want the question without the mention", name)
 		}
 		posts := mc.posts()
-		if len(posts) != 1 || posts[0].Path != "/api/v9/channels/1001/messages" {
+		if len(posts) != 1 || posts[0].Path != "/api/v10/channels/1001/messages" {
 			t.Fatalf("posts %+v, want one in the new thread", posts)
 		}
 		checkWireMessage(t, posts[0].Body)
@@ -143,7 +143,7 @@ func TestGatewayMessages(t *testing.T) {
 		posts := fd.waitCalls("thread answer", func(cs []restCall) bool { return len(cs) > 0 })
 		var answer map[string]any
 		for _, c := range posts {
-			if c.Method == "POST" && c.Path == "/api/v9/channels/1001/messages" {
+			if c.Method == "POST" && c.Path == "/api/v10/channels/1001/messages" {
 				answer = c.Body
 			}
 		}
@@ -184,7 +184,7 @@ func TestGatewayMessages(t *testing.T) {
 			t.Error("a follow-up in a thread started another thread")
 		}
 		posts := mc.posts()
-		if len(posts) != 1 || posts[0].Path != "/api/v9/channels/1001/messages" || referenceOf(posts[0]) != "1002" {
+		if len(posts) != 1 || posts[0].Path != "/api/v10/channels/1001/messages" || referenceOf(posts[0]) != "1002" {
 			t.Fatalf("posts %+v, want one reply in the thread", posts)
 		}
 		checkWireMessage(t, posts[0].Body)
@@ -203,14 +203,14 @@ func TestGatewayMessages(t *testing.T) {
 		mc := send(chatMessage("1014", "guild-1", "1001", "<@900> and where was he held before?", fakeBotUser))
 		var looked, read bool
 		for _, c := range mc.calls {
-			looked = looked || c.Method == "GET" && c.Path == "/api/v9/channels/1001"
-			read = read || c.Method == "GET" && c.Path == "/api/v9/channels/1001/messages"
+			looked = looked || c.Method == "GET" && c.Path == "/api/v10/channels/1001"
+			read = read || c.Method == "GET" && c.Path == "/api/v10/channels/1001/messages"
 		}
 		if !looked || !read {
 			t.Fatalf("the thread was not recovered: %+v", mc.calls)
 		}
 		posts := mc.posts()
-		if len(mc.threads()) != 0 || len(posts) != 1 || posts[0].Path != "/api/v9/channels/1001/messages" || referenceOf(posts[0]) != "1014" {
+		if len(mc.threads()) != 0 || len(posts) != 1 || posts[0].Path != "/api/v10/channels/1001/messages" || referenceOf(posts[0]) != "1014" {
 			t.Fatalf("posts %+v", mc.calls)
 		}
 		st, ok := r.threads.get("1001")
@@ -232,7 +232,7 @@ func TestGatewayMessages(t *testing.T) {
 			t.Fatalf("thread calls %+v", th)
 		}
 		posts := mc.posts()
-		if len(posts) != 1 || posts[0].Path != "/api/v9/channels/1003/messages" {
+		if len(posts) != 1 || posts[0].Path != "/api/v10/channels/1003/messages" {
 			t.Fatalf("posts %+v", posts)
 		}
 		checkWireMessage(t, posts[0].Body)
@@ -272,7 +272,7 @@ func TestGatewayMessages(t *testing.T) {
 	t.Run("empty question gets the help", func(t *testing.T) {
 		mc := send(chatMessage("1010", "guild-1", "100", " <@!900>  ", fakeBotUser))
 		posts := mc.posts()
-		if len(mc.threads()) != 0 || len(posts) != 1 || posts[0].Path != "/api/v9/channels/100/messages" || referenceOf(posts[0]) != "1010" {
+		if len(mc.threads()) != 0 || len(posts) != 1 || posts[0].Path != "/api/v10/channels/100/messages" || referenceOf(posts[0]) != "1010" {
 			t.Fatalf("calls %+v", mc.calls)
 		}
 		checkWireMessage(t, posts[0].Body)
@@ -284,7 +284,7 @@ func TestGatewayMessages(t *testing.T) {
 	t.Run("DM", func(t *testing.T) {
 		mc := send(chatMessage("1011", "", "600", "Where did Qatar's prime minister meet the Taliban leader?"))
 		posts := mc.posts()
-		if len(mc.threads()) != 0 || len(posts) != 1 || posts[0].Path != "/api/v9/channels/600/messages" || referenceOf(posts[0]) != "1011" {
+		if len(mc.threads()) != 0 || len(posts) != 1 || posts[0].Path != "/api/v10/channels/600/messages" || referenceOf(posts[0]) != "1011" {
 			t.Fatalf("calls %+v", mc.calls)
 		}
 		checkWireMessage(t, posts[0].Body)
@@ -296,7 +296,7 @@ func TestGatewayMessages(t *testing.T) {
 	t.Run("no thread permission: inline reply", func(t *testing.T) {
 		mc := send(chatMessage("1012", "guild-1", "300", "<@900> "+first, fakeBotUser))
 		posts := mc.posts()
-		if len(mc.threads()) != 1 || len(posts) != 1 || posts[0].Path != "/api/v9/channels/300/messages" || referenceOf(posts[0]) != "1012" {
+		if len(mc.threads()) != 1 || len(posts) != 1 || posts[0].Path != "/api/v10/channels/300/messages" || referenceOf(posts[0]) != "1012" {
 			t.Fatalf("calls %+v", mc.calls)
 		}
 		checkWireMessage(t, posts[0].Body)
@@ -308,7 +308,7 @@ func TestGatewayMessages(t *testing.T) {
 	t.Run("someone else's thread: inline reply", func(t *testing.T) {
 		mc := send(chatMessage("1013", "guild-1", "500", "<@900> "+first, fakeBotUser))
 		posts := mc.posts()
-		if len(mc.threads()) != 0 || len(posts) != 1 || posts[0].Path != "/api/v9/channels/500/messages" || referenceOf(posts[0]) != "1013" {
+		if len(mc.threads()) != 0 || len(posts) != 1 || posts[0].Path != "/api/v10/channels/500/messages" || referenceOf(posts[0]) != "1013" {
 			t.Fatalf("calls %+v", mc.calls)
 		}
 		if c, _ := posts[0].Body["content"].(string); strings.Contains(c, "Read with") {

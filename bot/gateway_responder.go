@@ -2,15 +2,18 @@ package bot
 
 import (
 	"context"
-	"fmt"
+	"errors"
 
 	"github.com/bwmarrin/discordgo"
 )
 
-// gatewayResponder answers one interaction through a gateway session's REST
-// client.
+// gatewayResponder answers one interaction that arrived over the gateway.
+// It calls Discord's interaction endpoints directly rather than through the
+// session: each interaction token is its own webhook with its own rate
+// limit, and discordgo would keep a rate-limit bucket for each token's URLs
+// for the life of the process.
 type gatewayResponder struct {
-	s     *discordgo.Session
+	rest  *restClient
 	i     *discordgo.Interaction
 	appID string
 }
@@ -26,28 +29,30 @@ func (g *gatewayResponder) app() string {
 
 // Respond implements Responder.
 func (g *gatewayResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
-	if err := g.s.InteractionRespond(g.i, resp, discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("interaction callback: %w", err)
+	if resp == nil {
+		return errors.New("respond: nil response")
 	}
-	return nil
+	return g.rest.callback(ctx, g.i.ID, g.i.Token, resp)
 }
 
-// Edit implements Responder. It uses a rate-limit bucket of its own per
-// interaction: discordgo's InteractionResponseEdit shares one bucket across
-// all interactions, so edits for different users would queue behind each
-// other.
+// Edit implements Responder.
 func (g *gatewayResponder) Edit(ctx context.Context, edit *discordgo.WebhookEdit) error {
-	uri := discordgo.EndpointWebhookMessage(g.app(), g.i.Token, "@original")
-	if _, err := g.s.RequestWithBucketID("PATCH", uri, edit, uri, discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("edit original response: %w", err)
+	if edit == nil {
+		return errors.New("edit: nil edit")
 	}
-	return nil
+	if len(edit.Files) > 0 {
+		return errors.New("edit: file attachments are not supported")
+	}
+	return g.rest.webhook(ctx, "PATCH", g.app(), g.i.Token, "/messages/@original", edit)
 }
 
 // Followup implements Responder.
 func (g *gatewayResponder) Followup(ctx context.Context, params *discordgo.WebhookParams) error {
-	if _, err := g.s.WebhookExecute(g.app(), g.i.Token, true, params, discordgo.WithContext(ctx)); err != nil {
-		return fmt.Errorf("followup message: %w", err)
+	if params == nil {
+		return errors.New("followup: nil params")
 	}
-	return nil
+	if len(params.Files) > 0 {
+		return errors.New("followup: file attachments are not supported")
+	}
+	return g.rest.webhook(ctx, "POST", g.app(), g.i.Token, "", params)
 }

@@ -481,7 +481,7 @@ func TestGatewayEndToEnd(t *testing.T) {
 			bulk = &c
 		}
 	}
-	if bulk == nil || bulk.Path != "/api/v9/applications/app-1/guilds/guild-1/commands" {
+	if bulk == nil || bulk.Path != "/api/v10/applications/app-1/guilds/guild-1/commands" {
 		t.Fatalf("no bulk overwrite to the guild: %+v", bulk)
 	}
 	if items, _ := bulk.Body["items"].([]any); len(items) != 6 {
@@ -548,7 +548,7 @@ func TestRegisterCommandsGlobal(t *testing.T) {
 		t.Fatalf("%d calls, want 2", len(calls))
 	}
 	for _, c := range calls {
-		if c.Method != "PUT" || c.Path != "/api/v9/applications/app-9/commands" {
+		if c.Method != "PUT" || c.Path != "/api/v10/applications/app-9/commands" {
 			t.Errorf("call %s %s", c.Method, c.Path)
 		}
 	}

@@ -60,6 +60,9 @@ type HTTPConfig struct {
 	// response before answering with a deferral itself; default 2.5 s,
 	// inside Discord's 3 s limit.
 	AckDeadline time.Duration
+	// MaxRemembered bounds the interaction ids remembered against replays;
+	// default MaxRememberedInteractions.
+	MaxRemembered int
 }
 
 // DefaultAPIURL is Discord's REST base URL.
@@ -81,6 +84,9 @@ func (cfg HTTPConfig) withDefaults() HTTPConfig {
 	}
 	if cfg.AckDeadline <= 0 {
 		cfg.AckDeadline = 2500 * time.Millisecond
+	}
+	if cfg.MaxRemembered <= 0 {
+		cfg.MaxRemembered = MaxRememberedInteractions
 	}
 	if cfg.Ready == nil {
 		s := cfg.Searcher

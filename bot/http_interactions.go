@@ -37,11 +37,13 @@ const (
 	rejectStale         = "stale_timestamp"
 	rejectBadJSON       = "bad_json"
 	rejectBadType       = "bad_type"
+	rejectReplay        = "replay"
 )
 
 // handleInteractions serves POST /interactions.
 func handleInteractions(cfg HTTPConfig) http.Handler {
 	rest := newRESTClient(cfg.APIURL, cfg.Token, cfg.HTTPClient)
+	replays := newReplayGuard(cfg.MaxRemembered)
 	reject := func(w http.ResponseWriter, r *http.Request, status int, reason, msg string) {
 		cfg.Metrics.rejectedRequest(reason)
 		cfg.Logger.Warn("interaction request refused", "reason", reason, "status", status, "remote", r.RemoteAddr)
@@ -65,7 +67,9 @@ func handleInteractions(cfg HTTPConfig) http.Handler {
 			reject(w, r, http.StatusRequestEntityTooLarge, rejectTooLarge, "request body too large")
 			return
 		}
-		if reason := verifySignature(cfg.PublicKey, r.Header, body, cfg.Now()); reason != "" {
+		now := cfg.Now()
+		signed, reason := verifySignature(cfg.PublicKey, r.Header, body, now)
+		if reason != "" {
 			reject(w, r, http.StatusUnauthorized, reason, "invalid request signature")
 			return
 		}
@@ -84,6 +88,14 @@ func handleInteractions(cfg HTTPConfig) http.Handler {
 			reject(w, r, http.StatusBadRequest, rejectBadType, "unknown interaction type")
 			return
 		}
+		if !replays.first(i.ID, signed, now) {
+			// A signed request seen before: answered once already, so
+			// 200 with nothing done (a replay must not post twice).
+			cfg.Metrics.rejectedRequest(rejectReplay)
+			cfg.Logger.Warn("replayed interaction ignored", "interaction_id", i.ID, "remote", r.RemoteAddr)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		if i.AppID == "" {
 			i.AppID = cfg.AppID
 		}
@@ -92,29 +104,31 @@ func handleInteractions(cfg HTTPConfig) http.Handler {
 }
 
 // verifySignature checks X-Signature-Ed25519 over X-Signature-Timestamp+body
-// and the timestamp's age. It returns "" when valid, else the reason.
-func verifySignature(key ed25519.PublicKey, h http.Header, body []byte, now time.Time) string {
+// and the timestamp's age. It returns the signed time and "" when valid,
+// else the reason.
+func verifySignature(key ed25519.PublicKey, h http.Header, body []byte, now time.Time) (time.Time, string) {
 	sigHex, ts := h.Get("X-Signature-Ed25519"), h.Get("X-Signature-Timestamp")
 	if sigHex == "" || ts == "" {
-		return rejectNoSignature
+		return time.Time{}, rejectNoSignature
 	}
 	sig, err := hex.DecodeString(sigHex)
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return rejectBadSignature
+		return time.Time{}, rejectBadSignature
 	}
 	msg := make([]byte, 0, len(ts)+len(body))
 	msg = append(append(msg, ts...), body...)
 	if !ed25519.Verify(key, msg, sig) {
-		return rejectBadSignature
+		return time.Time{}, rejectBadSignature
 	}
 	secs, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return rejectBadTimestamp
+		return time.Time{}, rejectBadTimestamp
 	}
-	if d := now.Sub(time.Unix(secs, 0)); d > MaxSignatureSkew || d < -MaxSignatureSkew {
-		return rejectStale
+	signed := time.Unix(secs, 0)
+	if d := now.Sub(signed); d > MaxSignatureSkew || d < -MaxSignatureSkew {
+		return time.Time{}, rejectStale
 	}
-	return ""
+	return signed, ""
 }
 
 // dispatch runs the Handler in its own goroutine (it may keep working after
@@ -139,13 +153,14 @@ func dispatchInteraction(w http.ResponseWriter, r *http.Request, cfg HTTPConfig,
 	case fr := <-resp.first:
 		fr.done <- writeInteractionJSON(w, fr.resp)
 	case <-timer.C:
-		if !resp.takeDeadline() {
+		d := deferralOf(cfg.Handler, i)
+		if !resp.takeDeadline(d) {
 			fr := <-resp.first
 			fr.done <- writeInteractionJSON(w, fr.resp)
 			return
 		}
-		log.Warn("handler missed the acknowledgement deadline; deferred on its behalf", "deadline", cfg.AckDeadline)
-		_ = writeInteractionJSON(w, deferralFor(i))
+		log.Warn("handler missed the acknowledgement deadline; deferred on its behalf", "deadline", cfg.AckDeadline, "response_type", int(d.Type))
+		_ = writeInteractionJSON(w, d)
 	case <-r.Context().Done():
 		if resp.abandon() {
 			fr := <-resp.first
@@ -156,16 +171,50 @@ func dispatchInteraction(w http.ResponseWriter, r *http.Request, cfg HTTPConfig,
 	}
 }
 
-// deferralFor is the endpoint's own acknowledgement: a deferred message
-// ("thinking…"), or for autocomplete, which cannot be deferred, no choices.
+// Deferrer is implemented by an InteractionHandler that knows, from the
+// interaction alone, how it would acknowledge it: the endpoint's own
+// deferral at the deadline is then what the handler would have sent —
+// ephemeral when the answer will be, a silent acknowledgement (type 6) for a
+// click on a message it updates. Deferral must be fast and must not block.
+// *Router implements it.
+type Deferrer interface {
+	Deferral(i *discordgo.Interaction) *discordgo.InteractionResponse
+}
+
+// deferralOf is the endpoint's acknowledgement on h's behalf: h's own
+// Deferral when it has one, else deferralFor.
+func deferralOf(h InteractionHandler, i *discordgo.Interaction) (d *discordgo.InteractionResponse) {
+	if dh, ok := h.(Deferrer); ok {
+		defer func() {
+			if recover() != nil || d == nil {
+				d = deferralFor(i)
+			}
+		}()
+		return dh.Deferral(i)
+	}
+	return deferralFor(i)
+}
+
+// deferralFor is the acknowledgement of a handler that does not say: for
+// autocomplete, which cannot be deferred, no choices; for a click, a silent
+// acknowledgement (type 6) that leaves the message as it is; for a command,
+// an ephemeral "thinking…", since a private answer must never be edited into
+// a public message (a public answer then arrives privately, see
+// httpResponder).
 func deferralFor(i *discordgo.Interaction) *discordgo.InteractionResponse {
-	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommandAutocomplete:
 		return &discordgo.InteractionResponse{
 			Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 			Data: &discordgo.InteractionResponseData{Choices: []*discordgo.ApplicationCommandOptionChoice{}},
 		}
+	case discordgo.InteractionMessageComponent:
+		return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 	}
-	return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	return &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral},
+	}
 }
 
 // httpFallbackMessage is shown when the Handler failed to answer at all.
@@ -182,18 +231,12 @@ func finishUnanswered(ctx context.Context, resp *httpResponder, i *discordgo.Int
 	if !never {
 		return
 	}
-	autocomplete := i.Type == discordgo.InteractionApplicationCommandAutocomplete
-	if deferred {
-		if autocomplete {
-			return // the endpoint already answered with no choices
-		}
-		msg := httpFallbackMessage
-		if err := resp.Edit(ctx, &discordgo.WebhookEdit{Content: &msg, AllowedMentions: httpNoMentions()}); err != nil {
-			log.Error("fallback edit failed", "err", err)
-		}
-		return
+	if deferred && i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		return // the endpoint already answered with no choices
 	}
-	log.Error("interaction handler returned without responding")
+	if !deferred {
+		log.Error("interaction handler returned without responding")
+	}
 	fallback := &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
@@ -202,9 +245,11 @@ func finishUnanswered(ctx context.Context, resp *httpResponder, i *discordgo.Int
 			AllowedMentions: httpNoMentions(),
 		},
 	}
-	if autocomplete {
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		fallback = deferralFor(i)
 	}
+	// After the endpoint's deferral this is delivered as a late response:
+	// an edit, or a follow-up that leaves a clicked message alone.
 	if err := resp.Respond(ctx, fallback); err != nil {
 		log.Error("fallback response failed", "err", err)
 	}

@@ -47,6 +47,14 @@ type httpResponder struct {
 	state     int
 	responded bool // the Handler called Respond (in any state)
 	first     chan firstResponse
+	// deferral is what the endpoint sent on the Handler's behalf (state
+	// respDeferred).
+	deferral *discordgo.InteractionResponse
+	// divert is set when the Handler deferred ephemerally after the
+	// endpoint's public deferral: its edits must not land in the public
+	// message, so they become ephemeral follow-ups.
+	divert   bool
+	diverted bool // the public message already says the answer went privately
 }
 
 func newHTTPResponder(rest *restClient, appID, token string) *httpResponder {
@@ -54,9 +62,9 @@ func newHTTPResponder(rest *restClient, appID, token string) *httpResponder {
 }
 
 // Respond writes resp as the HTTP response when the request is still
-// waiting; if the endpoint already deferred, a message response becomes an
-// edit of the deferred message (or, for an ephemeral one, a short public
-// notice plus an ephemeral follow-up, since the deferral was public).
+// waiting. If the endpoint already deferred, the response is delivered so
+// that a private answer never lands in a public message and a clicked
+// message is never replaced by a new one: see lateRespond.
 func (h *httpResponder) Respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
 	if resp == nil {
 		return errors.New("respond: nil response")
@@ -87,12 +95,37 @@ func (h *httpResponder) Respond(ctx context.Context, resp *discordgo.Interaction
 	return h.lateRespond(ctx, resp)
 }
 
-// lateRespond delivers a first response after the endpoint's own deferral.
+// ephemeral reports whether an initial response is ephemeral.
+func ephemeral(r *discordgo.InteractionResponse) bool {
+	return r.Data != nil && r.Data.Flags&discordgo.MessageFlagsEphemeral != 0
+}
+
+// lateRespond delivers a first response after the endpoint's own deferral
+// (h.deferral: a public or ephemeral type 5, or a type 6 for a click).
+//   - A late deferral is already done, but a late ephemeral one after a
+//     public type 5 diverts the edits that follow (see Edit).
+//   - A late message (type 4) after a type 6 is a follow-up: the clicked
+//     message stays. After a type 5 it is an edit, unless it is ephemeral
+//     and the deferral was public: then the public message says the answer
+//     went privately and the answer is an ephemeral follow-up.
+//   - A late update (type 7) edits the original.
+//   - Anything else (autocomplete, modal) cannot be late.
 func (h *httpResponder) lateRespond(ctx context.Context, resp *discordgo.InteractionResponse) error {
+	h.mu.Lock()
+	d := h.deferral
+	h.mu.Unlock()
+	clickAck := d.Type == discordgo.InteractionResponseDeferredMessageUpdate
+	publicDeferral := d.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource && !ephemeral(d)
 	switch resp.Type {
-	case discordgo.InteractionResponseDeferredChannelMessageWithSource,
-		discordgo.InteractionResponseDeferredMessageUpdate:
-		return nil // already deferred: the Handler's Edit follows
+	case discordgo.InteractionResponseDeferredChannelMessageWithSource:
+		if publicDeferral && ephemeral(resp) {
+			h.mu.Lock()
+			h.divert = true
+			h.mu.Unlock()
+		}
+		return nil // the Handler's Edit follows
+	case discordgo.InteractionResponseDeferredMessageUpdate:
+		return nil
 	case discordgo.InteractionResponseChannelMessageWithSource, discordgo.InteractionResponseUpdateMessage:
 	default:
 		return fmt.Errorf("respond type %d: %w", resp.Type, ErrTooLate)
@@ -101,24 +134,72 @@ func (h *httpResponder) lateRespond(ctx context.Context, resp *discordgo.Interac
 	if data == nil {
 		data = &discordgo.InteractionResponseData{}
 	}
-	if data.Flags&discordgo.MessageFlagsEphemeral == 0 {
-		return h.Edit(ctx, editFromData(data))
+	private := data.Flags&discordgo.MessageFlagsEphemeral != 0
+	switch {
+	case resp.Type == discordgo.InteractionResponseChannelMessageWithSource && clickAck:
+		return h.Followup(ctx, paramsFromData(data, private))
+	case resp.Type == discordgo.InteractionResponseChannelMessageWithSource && publicDeferral && private:
+		return h.sendPrivately(ctx, paramsFromData(data, true))
 	}
-	notice := "The answer was sent privately."
-	if err := h.Edit(ctx, &discordgo.WebhookEdit{Content: &notice, AllowedMentions: httpNoMentions()}); err != nil {
-		return err
+	return h.Edit(ctx, editFromData(data))
+}
+
+// sendPrivately replaces the public "thinking…" message with a short notice
+// (once) and posts p as an ephemeral follow-up.
+func (h *httpResponder) sendPrivately(ctx context.Context, p *discordgo.WebhookParams) error {
+	h.mu.Lock()
+	notice := !h.diverted
+	h.diverted = true
+	h.mu.Unlock()
+	if notice {
+		msg := "The answer was sent privately."
+		if err := h.patchOriginal(ctx, &discordgo.WebhookEdit{Content: &msg, AllowedMentions: httpNoMentions()}); err != nil {
+			return err
+		}
 	}
-	return h.Followup(ctx, &discordgo.WebhookParams{
-		Content:         data.Content,
-		Embeds:          data.Embeds,
-		Components:      data.Components,
-		AllowedMentions: data.AllowedMentions,
-		Flags:           discordgo.MessageFlagsEphemeral,
-	})
+	p.Flags |= discordgo.MessageFlagsEphemeral
+	return h.Followup(ctx, p)
+}
+
+// paramsFromData turns message data into a follow-up.
+func paramsFromData(d *discordgo.InteractionResponseData, private bool) *discordgo.WebhookParams {
+	p := &discordgo.WebhookParams{
+		Content:         d.Content,
+		Embeds:          d.Embeds,
+		Components:      d.Components,
+		AllowedMentions: d.AllowedMentions,
+	}
+	if p.AllowedMentions == nil {
+		p.AllowedMentions = httpNoMentions()
+	}
+	if private {
+		p.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return p
+}
+
+// paramsFromEdit turns an edit of the original into a follow-up.
+func paramsFromEdit(e *discordgo.WebhookEdit) *discordgo.WebhookParams {
+	p := &discordgo.WebhookParams{AllowedMentions: e.AllowedMentions}
+	if e.Content != nil {
+		p.Content = *e.Content
+	}
+	if e.Embeds != nil {
+		p.Embeds = *e.Embeds
+	}
+	if e.Components != nil {
+		p.Components = *e.Components
+	}
+	if p.AllowedMentions == nil {
+		p.AllowedMentions = httpNoMentions()
+	}
+	return p
 }
 
 // Edit replaces the original response:
 // PATCH /api/v10/webhooks/{application_id}/{token}/messages/@original.
+// After a late ephemeral deferral over the endpoint's public one, the edit
+// is delivered privately instead (sendPrivately).
 func (h *httpResponder) Edit(ctx context.Context, edit *discordgo.WebhookEdit) error {
 	if edit == nil {
 		return errors.New("edit: nil edit")
@@ -126,6 +207,16 @@ func (h *httpResponder) Edit(ctx context.Context, edit *discordgo.WebhookEdit) e
 	if len(edit.Files) > 0 {
 		return errors.New("edit: file attachments are not supported over HTTP")
 	}
+	h.mu.Lock()
+	divert := h.divert
+	h.mu.Unlock()
+	if divert {
+		return h.sendPrivately(ctx, paramsFromEdit(edit))
+	}
+	return h.patchOriginal(ctx, edit)
+}
+
+func (h *httpResponder) patchOriginal(ctx context.Context, edit *discordgo.WebhookEdit) error {
 	return h.rest.webhook(ctx, "PATCH", h.appID, h.token, "/messages/@original", edit)
 }
 
@@ -142,15 +233,16 @@ func (h *httpResponder) Followup(ctx context.Context, params *discordgo.WebhookP
 }
 
 // takeDeadline is called by the request goroutine when the deadline passes:
-// it returns true when the endpoint must send its own deferral, false when
+// it returns true when the endpoint must send its own deferral d, false when
 // the Handler's first response is already queued on h.first.
-func (h *httpResponder) takeDeadline() bool {
+func (h *httpResponder) takeDeadline(d *discordgo.InteractionResponse) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.state != respPending {
 		return false
 	}
 	h.state = respDeferred
+	h.deferral = d
 	return true
 }
 

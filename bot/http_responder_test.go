@@ -56,46 +56,103 @@ func TestInteractionsDeferredThenEdit(t *testing.T) {
 	}
 }
 
-// TestInteractionsSlowHandler: the handler misses the deadline, the endpoint
-// answers with type 5 itself, and the handler's late message response
-// becomes an edit (or, when ephemeral, a notice plus an ephemeral follow-up).
+// deferringHandler is a handler that says how it defers (Deferrer).
+type deferringHandler struct {
+	interactionHandlerFunc
+	deferral *discordgo.InteractionResponse
+}
+
+func (d deferringHandler) Deferral(*discordgo.Interaction) *discordgo.InteractionResponse {
+	return d.deferral
+}
+
+// httpComponent is a click on a More button of a public message, for the
+// HTTP tests.
+const httpComponent = `{"id":"1300000000000000003","application_id":"` + askAppID + `","type":3,"token":"` + askToken + `",
+	"channel_id":"1100000000000000002","guild_id":"1100000000000000001",
+	"member":{"user":{"id":"1000000000000000001","username":"reader"}},
+	"message":{"id":"1400000000000000001","channel_id":"1100000000000000002","content":"answer","flags":0},
+	"data":{"custom_id":"more:x","component_type":2}}`
+
+// TestInteractionsSlowHandler: the handler misses the deadline and the
+// endpoint acknowledges on its behalf; the handler's late response then
+// reaches Discord without ever putting a private answer in a public
+// message or replacing a clicked message with a new one.
 func TestInteractionsSlowHandler(t *testing.T) {
+	public5 := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	ack6 := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
+	msg := func(typ discordgo.InteractionResponseType, flags discordgo.MessageFlags) *discordgo.InteractionResponse {
+		return &discordgo.InteractionResponse{Type: typ, Data: &discordgo.InteractionResponseData{Content: "late answer", Flags: flags}}
+	}
+	eph := discordgo.MessageFlagsEphemeral
+	notice := webhookCall{Method: "PATCH", Path: editPath, Body: map[string]any{"content": "The answer was sent privately."}}
+	privately := webhookCall{Method: "POST", Path: postPath, Body: map[string]any{"content": "late answer", "flags": float64(eph)}}
 	tests := []struct {
-		name  string
-		flags discordgo.MessageFlags
-		want  []webhookCall // Method, Path, Body["content"], Body["flags"]
+		name      string
+		body      string
+		deferral  *discordgo.InteractionResponse // the handler's Deferral; nil: none
+		wantType  discordgo.InteractionResponseType
+		wantFlags discordgo.MessageFlags
+		late      *discordgo.InteractionResponse
+		edit      bool // the handler edits after its late response
+		want      []webhookCall
 	}{
-		{"public answer becomes an edit", 0, []webhookCall{
-			{Method: "PATCH", Path: editPath, Body: map[string]any{"content": "late answer"}},
-		}},
-		{"ephemeral answer becomes notice + ephemeral follow-up", discordgo.MessageFlagsEphemeral, []webhookCall{
-			{Method: "PATCH", Path: editPath, Body: map[string]any{"content": "The answer was sent privately."}},
-			{Method: "POST", Path: postPath, Body: map[string]any{"content": "late answer", "flags": float64(discordgo.MessageFlagsEphemeral)}},
-		}},
+		{"public answer after public deferral becomes an edit", "", public5, 5, 0, msg(4, 0), false,
+			[]webhookCall{{Method: "PATCH", Path: editPath, Body: map[string]any{"content": "late answer"}}}},
+		{"ephemeral answer after public deferral: notice + ephemeral follow-up", "", public5, 5, 0, msg(4, eph), false,
+			[]webhookCall{notice, privately}},
+		{"late ephemeral deferral after public deferral: its edit goes privately", "", public5, 5, 0,
+			&discordgo.InteractionResponse{Type: 5, Data: &discordgo.InteractionResponseData{Flags: eph}}, true,
+			[]webhookCall{notice, privately}},
+		{"a handler that does not say is deferred privately", "", nil, 5, eph, msg(4, 0), false,
+			[]webhookCall{{Method: "PATCH", Path: editPath, Body: map[string]any{"content": "late answer"}}}},
+		{"a click is acknowledged with type 6 and a late message is a follow-up", httpComponent, nil, 6, 0, msg(4, eph), false,
+			[]webhookCall{privately}},
+		{"a click's late update edits the clicked message", httpComponent, ack6, 6, 0, msg(7, 0), false,
+			[]webhookCall{{Method: "PATCH", Path: editPath, Body: map[string]any{"content": "late answer"}}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			api := newFakeWebhookAPI(t)
 			release := make(chan struct{})
-			lateErr := make(chan error, 1)
-			h := interactionHandlerFunc(func(ctx context.Context, i *discordgo.Interaction, resp Responder) {
+			lateErr := make(chan error, 2)
+			var h InteractionHandler = interactionHandlerFunc(func(ctx context.Context, i *discordgo.Interaction, resp Responder) {
 				<-release
-				lateErr <- resp.Respond(ctx, &discordgo.InteractionResponse{
-					Type: discordgo.InteractionResponseChannelMessageWithSource,
-					Data: &discordgo.InteractionResponseData{Content: "late answer", Flags: tt.flags},
-				})
+				lateErr <- resp.Respond(ctx, tt.late)
+				if tt.edit {
+					content := "late answer"
+					lateErr <- resp.Edit(ctx, &discordgo.WebhookEdit{Content: &content})
+				}
 			})
+			if tt.deferral != nil {
+				h = deferringHandler{h.(interactionHandlerFunc), tt.deferral}
+			}
 			srv, priv, _ := newInteractionServer(t, h, func(c *HTTPConfig) {
 				c.APIURL = api.URL
 				c.AckDeadline = 20 * time.Millisecond
 			})
-			status, _, body := doHTTP(t, signedInteraction(t, srv.URL, priv, httpTestNow, readHTTPTestdata(t, "http_ask.json")))
-			if r := decodeInteractionResponse(t, body); status != 200 || r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
-				t.Fatalf("status %d, response %s, want the endpoint's type 5", status, body)
+			in := readHTTPTestdata(t, "http_ask.json")
+			if tt.body != "" {
+				in = []byte(tt.body)
+			}
+			status, _, body := doHTTP(t, signedInteraction(t, srv.URL, priv, httpTestNow, in))
+			r := decodeInteractionResponse(t, body)
+			if status != 200 || r.Type != tt.wantType {
+				t.Fatalf("status %d, response %s, want the endpoint's type %d", status, body, tt.wantType)
+			}
+			if got := discordgo.MessageFlags(0); r.Data != nil {
+				got = r.Data.Flags
+				if got != tt.wantFlags {
+					t.Fatalf("deferral flags %d, want %d", got, tt.wantFlags)
+				}
+			} else if tt.wantFlags != 0 {
+				t.Fatalf("deferral %s has no flags, want %d", body, tt.wantFlags)
 			}
 			close(release)
-			if err := <-lateErr; err != nil {
-				t.Fatalf("late Respond: %v", err)
+			for range 1 + map[bool]int{true: 1}[tt.edit] {
+				if err := <-lateErr; err != nil {
+					t.Fatalf("late response: %v", err)
+				}
 			}
 			for _, w := range tt.want {
 				c := api.next(t)
@@ -107,6 +164,11 @@ func TestInteractionsSlowHandler(t *testing.T) {
 						t.Fatalf("REST %s body[%s] = %v, want %v (%v)", c.Method, k, c.Body[k], v, c.Body)
 					}
 				}
+			}
+			select {
+			case c := <-api.arrived:
+				t.Fatalf("unexpected REST call %s %s %v", c.Method, c.Path, c.Body)
+			case <-time.After(20 * time.Millisecond):
 			}
 		})
 	}
@@ -202,5 +264,8 @@ func TestWebhookRESTUnreachableHidesToken(t *testing.T) {
 	err := newHTTPResponder(rest, askAppID, askToken).Followup(context.Background(), &discordgo.WebhookParams{Content: "x"})
 	if err == nil || strings.Contains(err.Error(), askToken) {
 		t.Fatalf("error %v: want an error without the token", err)
+	}
+	if want := "POST http://127.0.0.1:1/api/v10/webhooks/" + askAppID + "/{token}"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not name the URL requested (%s)", err, want)
 	}
 }

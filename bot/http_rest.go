@@ -14,11 +14,13 @@ import (
 	"time"
 )
 
-// restClient calls Discord's interaction webhook endpoints with a plain
-// net/http client. A discordgo Session is not used: its endpoints are fixed
-// at package init (DISCORD_API_URL would need a rewriting transport), and
-// all its response edits share one rate-limit bucket (discordgo #1384),
-// whereas each interaction token here is its own webhook and its own bucket.
+// restClient calls Discord's interaction endpoints (the callback and the
+// webhook of each interaction token) with a plain net/http client, for both
+// the HTTP endpoint and the gateway. A discordgo Session is not used: its
+// endpoints are fixed at package init with API v9, and it keeps a rate-limit
+// bucket per URL forever (every interaction token adds two to a map that is
+// never pruned). Here each call carries its own bounded 429 handling and
+// nothing outlives it.
 type restClient struct {
 	base   string // e.g. "https://discord.com", no trailing '/'
 	token  string // optional bot token
@@ -29,6 +31,13 @@ func newRESTClient(base, token string, c *http.Client) *restClient {
 	return &restClient{base: strings.TrimRight(base, "/"), token: token, client: c}
 }
 
+// APIVersion is the Discord API version of every REST path and of the
+// gateway connection.
+const APIVersion = "10"
+
+// apiPrefix starts every REST path.
+const apiPrefix = "/api/v" + APIVersion
+
 // restMaxRetries bounds retries after 429 responses; restMaxRetryWait bounds one wait.
 const (
 	restMaxRetries   = 3
@@ -36,18 +45,32 @@ const (
 )
 
 // webhook sends body as JSON to /api/v10/webhooks/{appID}/{token}{suffix}.
-// Errors never contain the interaction token (it is a credential for 15
-// minutes): they name the method and the endpoint with the token elided.
 func (c *restClient) webhook(ctx context.Context, method, appID, token, suffix string, body any) error {
-	where := method + " /api/v10/webhooks/" + appID + "/{token}" + suffix
 	if appID == "" || token == "" {
-		return fmt.Errorf("%s: interaction has no application id or token", where)
+		return fmt.Errorf("%s %s%s/webhooks/%s/{token}%s: interaction has no application id or token", method, c.base, apiPrefix, appID, suffix)
 	}
+	return c.call(ctx, method, "/webhooks/"+url.PathEscape(appID)+"/", token, suffix, body)
+}
+
+// callback sends the initial response:
+// POST /api/v10/interactions/{id}/{token}/callback.
+func (c *restClient) callback(ctx context.Context, id, token string, body any) error {
+	if id == "" || token == "" {
+		return fmt.Errorf("POST %s%s/interactions/%s/{token}/callback: interaction has no id or token", c.base, apiPrefix, id)
+	}
+	return c.call(ctx, "POST", "/interactions/"+url.PathEscape(id)+"/", token, "/callback", body)
+}
+
+// call sends body as JSON to base + /api/v10 + path + token + suffix.
+// Errors name the method and the URL actually requested (DISCORD_API_URL
+// included) but never the interaction token, a credential for 15 minutes.
+func (c *restClient) call(ctx context.Context, method, path, token, suffix string, body any) error {
+	where := method + " " + c.base + apiPrefix + path + "{token}" + suffix
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("%s: encode: %w", where, err)
 	}
-	u := c.base + "/api/v10/webhooks/" + url.PathEscape(appID) + "/" + url.PathEscape(token) + suffix
+	u := c.base + apiPrefix + path + url.PathEscape(token) + suffix
 	for attempt := 0; ; attempt++ {
 		wait, err := c.send(ctx, method, u, payload)
 		if err == nil {

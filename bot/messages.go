@@ -94,13 +94,13 @@ func (r *Router) HandleMessage(ctx context.Context, m *discordgo.Message, self s
 	case inThread:
 		x.obs.Command = msgFollowup
 	}
-	if !r.enter() {
+	if !r.enter(nil) {
 		x.obs.Outcome = "draining"
 		x.replyText(ctx, msgDraining)
 		x.finish(ctx)
 		return
 	}
-	defer r.leave()
+	defer r.leave(nil)
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.HandlerTimeout)
 	defer cancel()
 	defer x.finish(hctx)

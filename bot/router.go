@@ -14,8 +14,10 @@ type request struct {
 	// cmd is set for commands and autocomplete, comp for components.
 	cmd  discordgo.ApplicationCommandInteractionData
 	comp discordgo.MessageComponentInteractionData
-	// args are the custom_id's parts after the route.
-	args []string
+	// route is the command or component name; args are the custom_id's
+	// parts after it.
+	route string
+	args  []string
 	// userID and userName come from i.Member.User, or i.User in DMs.
 	userID, userName string
 	// private is decided by the router before the handler runs.
@@ -79,7 +81,8 @@ type Router struct {
 
 	mu       sync.Mutex
 	inflight int
-	idle     chan struct{} // closed when inflight drops to 0
+	open     map[*exchange]struct{} // the interactions being handled
+	idle     chan struct{}          // closed when inflight drops to 0
 	draining bool
 }
 
@@ -93,6 +96,7 @@ func NewRouter(s Searcher, cfg Config) *Router {
 		components: map[string]route{},
 		limiter:    newUserLimiter(cfg.RateLimit, cfg.Now),
 		threads:    newThreadMemory(cfg.MaxThreads),
+		open:       map[*exchange]struct{}{},
 	}
 	if len(cfg.AllowedChannels) > 0 {
 		r.allowed = map[string]bool{}
@@ -183,8 +187,10 @@ func (r *Router) Wait(ctx context.Context) error {
 	}
 }
 
-// enter counts an interaction in; false means the router is draining.
-func (r *Router) enter() bool {
+// enter counts an interaction (or, with a nil x, a message) in; false means
+// the router is draining. Interactions are kept in r.open for Shutdown's
+// restart notices; a message has no "thinking…" state to replace.
+func (r *Router) enter(x *exchange) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.draining {
@@ -194,12 +200,16 @@ func (r *Router) enter() bool {
 		r.idle = make(chan struct{})
 	}
 	r.inflight++
+	if x != nil {
+		r.open[x] = struct{}{}
+	}
 	return true
 }
 
-func (r *Router) leave() {
+func (r *Router) leave(x *exchange) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	delete(r.open, x)
 	r.inflight--
 	if r.inflight == 0 {
 		close(r.idle)

@@ -27,13 +27,25 @@ Runs the bot until SIGINT or SIGTERM:
     DISCORD_PUBLIC_KEY), the reader (/articles), /healthz, /readyz, /metrics.
 Both may run in one process; the HTTP endpoint alone cannot receive messages. On shutdown it stops taking interactions,
 finishes those in flight (at most 10 s) and exits 0.
+	}
+Both may run in one process. On SIGINT or SIGTERM it stops taking
+interactions, lets those in flight finish for up to 10 s, edits any answer
+still being worked on to "citebot restarted before answering — please ask
+again", and exits 0, at most 17 s after the signal. If the gateway or the
+HTTP server fails, it logs the error once, shuts down the same way and exits 1.
 
 Commands are registered only by 'citebot register', or at every start with
 CITEBOT_REGISTER_ON_START=true.
 `
 
-// shutdownTimeout bounds how long in-flight work may run after a signal.
-const shutdownTimeout = 10 * time.Second
+// Shutdown bounds: in-flight work may run for shutdownGrace after a signal
+// (or a fatal error); the restart notices then take at most
+// bot.NoticeTimeout, and the gateway and the corpus watch get stopWait to
+// stop. README states the sum (17 s).
+const (
+	shutdownGrace = 10 * time.Second
+	stopWait      = 2 * time.Second
+)
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -48,7 +60,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	pub, err := checkServeConfig(c)
+	pub, warnings, err := checkServeConfig(c)
 	if err != nil {
 		return &configError{err}
 	}
@@ -57,13 +69,18 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		log.Warn("@mentions, DMs and thread follow-ups are not served: the HTTP interactions endpoint receives no messages; " +
 			"set DISCORD_TOKEN to run the gateway as well (it can run beside the endpoint), or CITEBOT_MENTIONS=false to silence this")
 	}
+	for _, w := range warnings {
+		log.Warn(w)
+	}
 	metrics := bot.NewMetrics()
 	links := bot.Links{PublicURL: c.PublicURL}
+	// The first fatal error of any part stops every other part.
+	svc := newServices(ctx)
+	defer svc.stop()
 
 	// The HTTP server answers health checks while the index loads.
 	var handler swapHandler
 	handler.set(bot.NewHTTPHandler(bot.HTTPConfig{Ready: func() bool { return false }, Metrics: metrics, Logger: log}))
-	httpDone := make(chan error, 1)
 	var srv *http.Server
 	if c.HTTPAddr != "" {
 		ln, err := net.Listen("tcp", c.HTTPAddr)
@@ -72,22 +89,30 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		srv = bot.NewHTTPServer(c.HTTPAddr, &handler, log)
 		log.Info("http server listening", "addr", ln.Addr().String())
-		go func() { httpDone <- srv.Serve(ln) }()
+		svc.run(func(context.Context) error {
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("http server on %s: %w", c.HTTPAddr, err)
+			}
+			return nil
+		})
 	}
 
 	var ix *retrieval.Index
 	if c.Store == "weaviate" {
 		// Weaviate down at start is not fatal: /readyz says 503 and every
 		// interaction "unavailable" until it answers (ix.Run notices).
-		ix, err = openRemoteIndex(ctx, c, log, metrics.Embedder, true)
+		ix, err = openRemoteIndex(svc.ctx, c, log, metrics.Embedder, true)
 	} else {
-		ix, err = openIndex(ctx, c, log, e.stderr, metrics.Embedder)
+		ix, err = openIndex(svc.ctx, c, log, e.stderr, metrics.Embedder)
 	}
 	if err != nil {
-		shutdownHTTP(srv, log)
+		shutdownHTTP(srv, log, time.Now().Add(shutdownGrace))
+		if ferr := svc.err(); ferr != nil {
+			return ferr
+		}
 		return err
 	}
-	go ix.Run(ctx)
+	go ix.Run(svc.ctx)
 	metrics.SetIndexSize(ix.Len())
 	// At most one search per core at a time: under load, queued searches
 	// wait briefly instead of all slowing down together (halves ack p99 in
@@ -110,72 +135,78 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		APIURL: c.APIURL, AppID: c.AppID, Token: c.Token,
 	}))
 
-	gwDone := make(chan error, 1)
 	if c.Token != "" {
-		go func() {
-			gwDone <- bot.RunGateway(ctx, bot.GatewayConfig{
+		svc.run(func(ctx context.Context) error {
+			return bot.RunGateway(ctx, bot.GatewayConfig{
 				Token: c.Token, AppID: c.AppID, GuildID: c.GuildID, APIURL: c.APIURL,
 				Register: c.RegisterOnStart, Logger: log, Mentions: c.Mentions,
 			}, router)
-		}()
+		})
 	}
-	watchDone := startWatch(ctx, c, ix, metrics, log)
+	// The bundled corpus never changes; with Weaviate the writer (citebot
+	// index -watch) follows the corpus and replicas pick its syncs up from
+	// the collection.
+	if c.Corpus != "" && c.Store != "weaviate" {
+		svc.run(func(ctx context.Context) error {
+			watch(ctx, c, ix, metrics, log)
+			return nil
+		})
+	}
 
-	var runErr error
-	select {
-	case <-ctx.Done():
+	<-svc.ctx.Done()
+	runErr := svc.err()
+	if runErr == nil {
 		log.Info("shutting down")
-	case err := <-gwDone:
-		runErr = err
-		gwDone <- nil // RunGateway has returned; nothing left to wait for.
-	case err := <-httpDone:
-		runErr = fmt.Errorf("http server: %w", err)
-		httpDone <- nil
+	} else {
+		log.Info("shutting down after a fatal error") // run prints the error itself, once
 	}
-	// Stop taking new interactions, let in-flight ones finish (bounded).
+	// Stop taking new interactions, let in-flight ones finish (bounded),
+	// then tell whoever is still waiting to ask again.
+	deadline := time.Now().Add(shutdownGrace)
 	router.Drain()
-	shutdownHTTP(srv, log)
-	wctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	shutdownHTTP(srv, log, deadline)
+	gctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
-	if err := router.Wait(wctx); err != nil {
-		log.Warn("interactions still running at shutdown", "error", err)
+	router.Shutdown(gctx)
+	if !svc.wait(stopWait) {
+		log.Warn("shutdown: the gateway or the corpus watch did not stop in time")
 	}
-	if c.Token != "" {
-		if err := <-gwDone; err != nil && runErr == nil {
-			runErr = err
-		}
-	}
-	<-watchDone
 	return runErr
 }
 
 // checkServeConfig makes sure serve has a way to receive interactions and
-// decodes the public key. Errors name the variable.
-func checkServeConfig(c config) (ed25519.PublicKey, error) {
-	if c.Token == "" && c.PublicKey == "" {
-		return nil, errors.New("DISCORD_TOKEN is not set: serve needs the bot token for the gateway (or DISCORD_PUBLIC_KEY and CITEBOT_HTTP_ADDR for the HTTP interactions endpoint); copy .env.example to .env and fill it in")
+// decodes the public key. Errors name the variable; warnings are settings
+// that do nothing in this configuration.
+func checkServeConfig(c config) (ed25519.PublicKey, []string, error) {
+	if c.Token == "" && (c.PublicKey == "" || c.HTTPAddr == "") {
+		if c.PublicKey != "" {
+			return nil, nil, errors.New("DISCORD_TOKEN and CITEBOT_HTTP_ADDR are not set: serve needs the bot token for the gateway, or an address such as :8080 for the HTTP interactions endpoint that DISCORD_PUBLIC_KEY is for")
+		}
+		return nil, nil, errors.New("DISCORD_TOKEN is not set: serve needs the bot token for the gateway (or DISCORD_PUBLIC_KEY and CITEBOT_HTTP_ADDR for the HTTP interactions endpoint); copy .env.example to .env and fill it in")
 	}
 	if c.Token != "" && c.AppID == "" {
-		return nil, errors.New("DISCORD_APP_ID is not set: the gateway needs the application id (see .env.example)")
+		return nil, nil, errors.New("DISCORD_APP_ID is not set: the gateway needs the application id (see .env.example)")
 	}
 	if c.PublicKey == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if c.HTTPAddr == "" {
-		return nil, errors.New("CITEBOT_HTTP_ADDR is not set: DISCORD_PUBLIC_KEY is only used by the HTTP interactions endpoint, which needs an address such as :8080")
+		return nil, []string{"DISCORD_PUBLIC_KEY is set but unused: it only verifies the HTTP interactions endpoint, which needs CITEBOT_HTTP_ADDR; serving over the gateway"}, nil
 	}
 	key, err := hex.DecodeString(c.PublicKey)
 	if err != nil || len(key) != ed25519.PublicKeySize {
-		return nil, fmt.Errorf("DISCORD_PUBLIC_KEY: want %d hex-encoded bytes from the developer portal", ed25519.PublicKeySize)
+		return nil, nil, fmt.Errorf("DISCORD_PUBLIC_KEY: want %d hex-encoded bytes from the developer portal", ed25519.PublicKeySize)
 	}
-	return ed25519.PublicKey(key), nil
+	return ed25519.PublicKey(key), nil, nil
 }
 
-func shutdownHTTP(srv *http.Server, log *slog.Logger) {
+// shutdownHTTP stops the server, waiting for requests in flight until
+// deadline.
+func shutdownHTTP(srv *http.Server, log *slog.Logger, deadline time.Time) {
 	if srv == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil {
 		log.Warn("http shutdown", "error", err)
@@ -192,29 +223,18 @@ func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	(*s.h.Load()).ServeHTTP(w, r)
 }
 
-// startWatch follows CITEBOT_CORPUS for changes while serving; the bundled
-// corpus never changes. The returned channel closes when watching stops.
-func startWatch(ctx context.Context, c config, ix *retrieval.Index, metrics *bot.Metrics, log *slog.Logger) <-chan struct{} {
-	done := make(chan struct{})
-	if c.Corpus == "" || c.Store == "weaviate" {
-		// With Weaviate the writer (citebot index -watch) follows the
-		// corpus; replicas pick its syncs up from the collection.
-		close(done)
-		return done
+// watch follows CITEBOT_CORPUS for changes until ctx ends. A watch that
+// cannot run is logged, not fatal: the bot keeps serving the corpus it has.
+func watch(ctx context.Context, c config, ix *retrieval.Index, metrics *bot.Metrics, log *slog.Logger) {
+	err := retrieval.Watch(ctx, c.Corpus, ix, retrieval.WatchOptions{
+		Logger: log,
+		OnUpdate: func(_ retrieval.UpdateStats, err error) {
+			if err == nil {
+				metrics.SetIndexSize(ix.Len())
+			}
+		},
+	})
+	if err != nil && ctx.Err() == nil {
+		log.Error("live corpus updates are off", "dir", c.Corpus, "error", err)
 	}
-	go func() {
-		defer close(done)
-		err := retrieval.Watch(ctx, c.Corpus, ix, retrieval.WatchOptions{
-			Logger: log,
-			OnUpdate: func(_ retrieval.UpdateStats, err error) {
-				if err == nil {
-					metrics.SetIndexSize(ix.Len())
-				}
-			},
-		})
-		if err != nil {
-			log.Error("live corpus updates are off", "dir", c.Corpus, "error", err)
-		}
-	}()
-	return done
 }
