@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -99,4 +100,27 @@ func TestSlowNoticesOncePerWait(t *testing.T) {
 	if !n.first("u", now.Add(11*time.Second), time.Second) {
 		t.Error("notice after the wait suppressed")
 	}
+}
+
+// FuzzMessageText checks that reading a message's text never panics, never
+// leaves the bot's mention in the question, and that a question quoted in
+// an answer reads back unchanged (thread recovery depends on it).
+func FuzzMessageText(f *testing.F) {
+	for _, s := range []string{"<@900> who met Baradar?", "<@!900>, *bold* `code` <@&1> <#2>", "@everyone > [x](y) \\ _", "<@900><@900>", "\u200b", "<@"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m := &discordgo.Message{Content: s, Mentions: []*discordgo.User{{ID: "900"}, {ID: "42", Username: "bob"}}}
+		mentionsBot(m, "900")
+		if q := questionOf(m, "900"); strings.Contains(q, "<@900>") || strings.Contains(q, "<@!900>") {
+			t.Errorf("questionOf(%q) = %q keeps the bot's mention", s, q)
+		}
+		if !utf8.ValidString(s) || strings.ContainsRune(s, '\u200b') {
+			return
+		}
+		q := oneLine(s)
+		if got := unescapeMarkdown(escapeMarkdown(q)); got != q {
+			t.Errorf("unescape(escape(%q)) = %q", q, got)
+		}
+	})
 }
