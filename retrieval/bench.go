@@ -94,6 +94,12 @@ const benchQueries = 40
 // alone and BM25 alone, the hybrid overhead over chromem-go's own query
 // time (fusion, rerank, excerpts, folding), and heap in use.
 func Bench(ctx context.Context, sizes []int, w io.Writer) error {
+	return BenchEmbedder(ctx, sizes, nil, w)
+}
+
+// BenchEmbedder is Bench with the given embedder (nil: the local hashing
+// one). With a slow embedder the embedding rate is that of the index build.
+func BenchEmbedder(ctx context.Context, sizes []int, emb Embedder, w io.Writer) error {
 	if len(sizes) == 0 {
 		sizes = []int{1000, 10000, 100000}
 	}
@@ -109,7 +115,7 @@ func Bench(ctx context.Context, sizes []int, w io.Writer) error {
 		return fmt.Errorf("bench: %w", err)
 	}
 	for _, n := range sizes {
-		row, err := benchSize(ctx, n)
+		row, err := benchSize(ctx, n, emb)
 		if err != nil {
 			return err
 		}
@@ -123,25 +129,31 @@ func Bench(ctx context.Context, sizes []int, w io.Writer) error {
 const benchFormat = "%8v %9v %8v %11v %11v %12v %12v %9v %9v %9v %9v\n"
 
 // benchSize measures one corpus size and returns the row's cells.
-func benchSize(ctx context.Context, n int) ([]any, error) {
+func benchSize(ctx context.Context, n int, emb Embedder) ([]any, error) {
 	c := SyntheticCorpus(n, 42)
 	texts := make([]string, len(c.Passages))
 	for i, p := range c.Passages {
 		texts[i] = p.Text
 	}
-	emb := NewLocalEmbedder(0)
-	start := time.Now()
-	if _, err := emb.EmbedDocuments(ctx, texts); err != nil {
-		return nil, fmt.Errorf("bench: %w", err)
+	var rate float64
+	if emb == nil {
+		emb = NewLocalEmbedder(0)
+		start := time.Now()
+		if _, err := emb.EmbedDocuments(ctx, texts); err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		rate = float64(n) / time.Since(start).Seconds()
 	}
-	rate := float64(n) / time.Since(start).Seconds()
 
-	start = time.Now()
-	ix, err := NewIndex(ctx, c, Options{Embedder: NewLocalEmbedder(0)})
+	start := time.Now()
+	ix, err := NewIndex(ctx, c, Options{Embedder: emb})
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
 	build := time.Since(start)
+	if rate == 0 {
+		rate = float64(n) / build.Seconds()
+	}
 
 	rng := rand.New(rand.NewSource(7))
 	queries := make([]string, benchQueries)

@@ -61,3 +61,6 @@ func ModelFiles() []File {
 		{"package.json", "package/package.json", "140868ffe766e827cc8dfa3608509f490ca1898c692221c988ded7ae2893f876"},
 	}
 }
+
+// KernelName says which matrix kernel runs on this CPU: "avx2-fma" or "go".
+func KernelName() string { return kernelName() }
