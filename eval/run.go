@@ -24,9 +24,9 @@ type Outcome struct {
 	// Rank is the 1-based rank of the first hit in the ranking, whether or
 	// not the index abstained; 0 when none of the top Depth is a hit.
 	Rank int `json:"rank"`
-	// Excerpt is true when the index answered, its first result is a hit
-	// and the excerpt quoted from it holds an answer span.
-	Excerpt bool `json:"excerpt"`
+	// ExcerptHolds is true when the first result is a hit and the excerpt
+	// quoted from it holds an answer span (it counts only if answered).
+	ExcerptHolds bool `json:"excerpt_holds"`
 	// Signals are the abstention features of the first result.
 	Signals retrieval.Signals `json:"signals"`
 }
@@ -81,7 +81,11 @@ func Run(ctx context.Context, ix *retrieval.Index, qs []Question, mode retrieval
 		}
 		outs = append(outs, outcome(q, ans))
 	}
-	return Summarize(mode.String(), ix.Threshold(), outs), nil
+	thr := ix.Threshold()
+	if mode == retrieval.LexicalOnly {
+		thr = ix.LexicalThreshold()
+	}
+	return Summarize(mode.String(), thr, outs), nil
 }
 
 // outcome scores one answer against its question.
@@ -97,8 +101,8 @@ func outcome(q Question, ans retrieval.Answer) Outcome {
 			break
 		}
 	}
-	if o.Rank == 1 && !o.Abstained {
-		o.Excerpt = containsAny(fold(ans.Results[0].Excerpt.Text()), gold)
+	if o.Rank == 1 {
+		o.ExcerptHolds = containsAny(fold(ans.Results[0].Excerpt.Text()), gold)
 	}
 	return o
 }
@@ -150,7 +154,7 @@ func Summarize(config string, threshold float64, outs []Outcome) Report {
 			r5++
 			mrr += 1 / float64(o.Rank)
 		}
-		if o.Excerpt {
+		if o.ExcerptHolds && !o.Abstained {
 			ex++
 		}
 	}

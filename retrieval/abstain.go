@@ -1,26 +1,10 @@
 package retrieval
 
-// defaultAbstainThreshold is the confidence below which the top passage is
-// not taken as an answer when no calibration is loaded (the hand-set
-// formula of heuristicConfidence).
-const defaultAbstainThreshold = 0.5
-
-// denseWeight scales the top passage's cosine similarity in the heuristic
-// confidence.
-const denseWeight = 0.5
-
-// typeMissFactor scales the heuristic confidence of a passage that holds no
-// expression of the strict answer type the question asks for: a passage
-// about the evacuation with no amount in it cannot say what it cost, however
-// many of the question's words it shares.
-const typeMissFactor = 0.4
-
-// keyMissFactor scales the heuristic confidence of a passage that lacks the
-// question's heaviest term (its rarest word, or a word the corpus never
-// uses), in any spelling or synonym. Names and rare topic words are the
-// words users cannot paraphrase, so a passage without one is usually about
-// something else that merely shares the question's other words.
-const keyMissFactor = 0.8
+// The answer/abstain decision: Search takes the first result as an answer
+// when the calibrated model's probability that it answers (see
+// calibration.go) reaches the threshold. The model is fitted by `citebot
+// calibrate` on questions from several corpora, over the Signals below; no
+// factor or threshold here is set by hand.
 
 // Signals are the features of one candidate answer that the answer/abstain
 // decision rests on. None depends on a corpus's size or vocabulary: shares
@@ -49,8 +33,9 @@ type Signals struct {
 	// FocusMiss is 1 when the attribute asked for ("the capital of X")
 	// is missing from the passage and its context.
 	FocusMiss float64 `json:"focus_miss"`
-	// Unknown is the share of the query's weight in words the corpus never
-	// uses in any spelling.
+	// Unknown is the share of the question's own weight (earlier questions
+	// of a conversation aside) in words the corpus never uses in any
+	// spelling.
 	Unknown float64 `json:"unknown"`
 }
 
@@ -91,37 +76,34 @@ func (ix *Index) signals(pc *passCache, qt queryTerms, cands []candidate, i int)
 	if f := qt.focus; f >= 0 && qt.matchIn(f, a.all, ctx) == 0 {
 		s.FocusMiss = 1
 	}
-	if qt.total > 0 {
-		s.Unknown = qt.unknown / qt.total
+	if qt.own > 0 {
+		s.Unknown = qt.unknown / qt.own
 	}
 	return s
 }
 
-// confidence estimates how likely candidate i answers the query: the
-// calibrated model's probability when one is loaded, else the heuristic.
+// confidence is the calibrated probability that candidate i answers the
+// query, and the signals it was computed from.
 func (ix *Index) confidence(pc *passCache, qt queryTerms, cands []candidate, i int) (float64, Signals) {
 	s := ix.signals(pc, qt, cands, i)
-	if ix.calib != nil {
-		return ix.calib.Confidence(s), s
+	if qt.total == 0 || s.Unknown >= 1-1e-9 {
+		// No content word ("hello", "what?"), or none the corpus uses in
+		// any spelling ("what did China say about it?" over a corpus that
+		// never mentions China): nothing here can answer.
+		return 0, s
 	}
-	return heuristicConfidence(s), s
+	if pc.lexOnly {
+		return ix.calibLex.Confidence(s), s
+	}
+	return ix.calib.Confidence(s), s
 }
 
-// heuristicConfidence is the hand-set formula used before calibration:
-// evidence plus half the cosine, scaled down when the asked answer type,
-// the heaviest term or the focus word is missing.
-func heuristicConfidence(s Signals) float64 {
-	conf := s.Evidence + denseWeight*max(0, s.Dense)
-	if s.TypeMiss > 0 {
-		conf *= typeMissFactor
+// cut is the threshold for the search pc belongs to.
+func (ix *Index) cut(pc *passCache) float64 {
+	if pc.lexOnly {
+		return ix.thresholdLex
 	}
-	if s.KeyMatch == 0 {
-		conf *= keyMissFactor
-	}
-	if s.FocusMiss > 0 {
-		conf *= focusMissFactor
-	}
-	return conf
+	return ix.threshold
 }
 
 // confidentWindow is how many of the top candidates may carry the answer:
@@ -139,7 +121,7 @@ func (ix *Index) promoteConfident(pc *passCache, qt queryTerms, cands []candidat
 	}
 	best := 0
 	bestConf, bestSig := ix.confidence(pc, qt, cands, 0)
-	if bestConf >= ix.threshold {
+	if bestConf >= ix.cut(pc) {
 		return bestConf, bestSig
 	}
 	for i := 1; i < min(len(cands), confidentWindow); i++ {
@@ -147,7 +129,7 @@ func (ix *Index) promoteConfident(pc *passCache, qt queryTerms, cands []candidat
 			best, bestConf, bestSig = i, c, sig
 		}
 	}
-	if best > 0 && bestConf >= ix.threshold {
+	if best > 0 && bestConf >= ix.cut(pc) {
 		c := cands[best]
 		copy(cands[1:best+1], cands[:best])
 		cands[0] = c
@@ -158,5 +140,10 @@ func (ix *Index) promoteConfident(pc *passCache, qt queryTerms, cands []candidat
 	return ix.confidence(pc, qt, cands, 0)
 }
 
-// Threshold is the answer confidence below which Search abstains.
+// Threshold is the answer confidence below which Search abstains (when
+// the dense side answers; BM25-only searches use the calibration without
+// the dense signal and its threshold).
 func (ix *Index) Threshold() float64 { return ix.threshold }
+
+// LexicalThreshold is the threshold of searches without a query vector.
+func (ix *Index) LexicalThreshold() float64 { return ix.thresholdLex }

@@ -43,6 +43,8 @@ type passCache struct {
 	// ctx memoizes contextTerms by passage, arts the article part of it.
 	ctx  map[int]contextSet
 	arts map[articleKey]termSet
+	// lexOnly is set when the search has no query vector.
+	lexOnly bool
 }
 
 func newPassCache(ix *Index, s *snapshot) *passCache {

@@ -1,11 +1,13 @@
 package retrieval
 
 import (
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"strings"
 )
 
 // Calibration is a logistic-regression model of the probability that the
@@ -29,6 +31,13 @@ type Calibration struct {
 
 // SignalNames are the JSON names of the Signals fields, in Vector order.
 var SignalNames = []string{"evidence", "sentence", "dense", "margin", "key_match", "type_miss", "type_hit", "focus_miss", "unknown"}
+
+// SignalSigns is the direction each signal may move the confidence in
+// (SignalNames order): more coverage, similarity, margin or a found answer
+// type can only raise it; a missing type or focus word, or words the corpus
+// lacks, only lower it. Fit holds the weights to these signs so that a
+// model fitted on a few corpora cannot learn a quirk of theirs backwards.
+var SignalSigns = []float64{1, 1, 1, 1, 1, -1, 1, -1, -1}
 
 // Vector returns the signals in SignalNames order.
 func (s Signals) Vector() []float64 {
@@ -84,4 +93,60 @@ func (c *Calibration) Validate() error {
 		return fmt.Errorf("calibration: threshold %v, want a probability in (0, 1)", c.Threshold)
 	}
 	return nil
+}
+
+// defaultCalibrations are the shipped models, fitted with `citebot
+// calibrate` on the bundled question sets and the SQuAD 2.0 articles in
+// testdata (README: quality): one per embedder the dense similarity's
+// scale depends on, and one without the dense signal for any other.
+//
+//go:embed calibration/*.json
+var defaultCalibrations embed.FS
+
+// DefaultCalibration returns the shipped calibration for the embedder
+// named name: the hashing embedder's, MiniLM's (any embedder whose name
+// mentions minilm), else the one without the dense signal.
+func DefaultCalibration(name string) *Calibration {
+	file := "lexical.json"
+	switch n := strings.ToLower(name); {
+	case strings.HasPrefix(n, localName):
+		file = "hash.json"
+	case strings.Contains(n, "minilm"):
+		file = "minilm.json"
+	}
+	f, err := defaultCalibrations.Open("calibration/" + file)
+	if err != nil {
+		panic("retrieval: shipped calibration missing: " + err.Error())
+	}
+	defer f.Close()
+	c, err := ReadCalibration(f)
+	if err != nil {
+		panic("retrieval: shipped calibration " + file + ": " + err.Error())
+	}
+	return c
+}
+
+// setAbstention installs the calibration (nil: the default for the
+// embedder) and the threshold (≤ 0: the calibration's own).
+func (ix *Index) setAbstention(c *Calibration, threshold float64) {
+	if c == nil {
+		c = DefaultCalibration(ix.emb.Name())
+	}
+	ix.calib = c
+	ix.threshold = threshold
+	if ix.threshold <= 0 {
+		ix.threshold = c.Threshold
+	}
+	if ix.threshold <= 0 {
+		ix.threshold = 0.5
+	}
+	ix.calibLex = c
+	ix.thresholdLex = ix.threshold
+	if c.Weights["dense"] != 0 {
+		ix.calibLex = DefaultCalibration("")
+		ix.thresholdLex = threshold
+		if ix.thresholdLex <= 0 {
+			ix.thresholdLex = ix.calibLex.Threshold
+		}
+	}
 }

@@ -22,17 +22,17 @@ type queryTerms struct {
 	atype      answerType
 	typeWeight float64
 	// heaviest is the index of the term with the largest weight when the
-	// query has two or more terms, else -1 (see keyMissFactor).
+	// query has two or more terms, else -1 (see Signals.KeyMatch).
 	heaviest int
 	// focus is the index of the attribute the question asks for when the
-	// query has other terms, else -1 (see focusMissFactor).
+	// query has other terms, else -1 (see Signals.FocusMiss).
 	focus int
 	// earlier, when not nil, marks the terms taken from earlier questions
 	// of the conversation (see followup.go).
 	earlier []bool
-	// unknown is the weight of the terms the corpus never uses in any
-	// spelling (part of total).
-	unknown float64
+	// unknown is the weight of the question's own terms the corpus never
+	// uses in any spelling; own the weight of all its own terms.
+	unknown, own float64
 }
 
 // maxQueryTerms caps the distinct terms used from one query: evidence
@@ -134,6 +134,7 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		qt.terms = append(qt.terms, t)
 		qt.weights = append(qt.weights, w)
 		qt.total += w
+		qt.own += w
 		if known || len(vs) > 0 {
 			top = max(top, w)
 		} else {

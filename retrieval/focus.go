@@ -8,11 +8,6 @@ package retrieval
 // Kingdom. The focus word is found from general English question forms,
 // never from corpus words.
 
-// focusMissFactor scales the confidence of a passage that holds neither
-// the question's focus word nor a spelling variant or synonym of it, in
-// the passage or its context.
-const focusMissFactor = 0.55
-
 // placeholderNouns describe the form of an answer rather than its topic
 // ("what is the name of", "what was the reason for"): they are not a focus.
 var placeholderNouns = wordSet(`name names kind kinds type types sort sorts part parts number amount date day year

@@ -21,8 +21,11 @@ type Options struct {
 	Embedder Embedder
 	// Logger receives index and degraded-search events; nil discards them.
 	Logger *slog.Logger
+	// Calibration is the model of the answer confidence (see
+	// ReadCalibration); nil means DefaultCalibration for the embedder.
+	Calibration *Calibration
 	// AbstainThreshold is the answer confidence below which Search
-	// abstains; ≤ 0 means the default calibrated for the local embedder.
+	// abstains; ≤ 0 means the calibration's own threshold.
 	AbstainThreshold float64
 	// EmbedBatch is how many passages go to one EmbedDocuments call
 	// (progress and cancellation granularity); ≤ 0 means 256.
@@ -58,10 +61,13 @@ type Index struct {
 	an        *analyzer
 	batch     int
 	threshold float64
-	calib     *Calibration // nil: heuristicConfidence
-	snap      atomic.Pointer[snapshot]
-	updateMu  sync.Mutex // one Update at a time
-	progress  func(done, total int)
+	calib     *Calibration
+	// calibLex and thresholdLex decide when there is no query vector.
+	calibLex     *Calibration
+	thresholdLex float64
+	snap         atomic.Pointer[snapshot]
+	updateMu     sync.Mutex // one Update at a time
+	progress     func(done, total int)
 	// spare holds vectors embedded by builds that failed part-way, by
 	// content hash, so a retry does not embed them again (under updateMu).
 	spare map[string][]float32
@@ -126,10 +132,7 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 	if ix.log == nil {
 		ix.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	ix.threshold = opts.AbstainThreshold
-	if ix.threshold <= 0 {
-		ix.threshold = defaultAbstainThreshold
-	}
+	ix.setAbstention(opts.Calibration, opts.AbstainThreshold)
 	if ix.batch <= 0 {
 		ix.batch = 256
 	}

@@ -45,7 +45,8 @@ type RemoteOptions struct {
 	Embedder Embedder
 	// Logger receives availability changes; nil discards them.
 	Logger *slog.Logger
-	// AbstainThreshold, QueryEmbedTimeout: as in Options.
+	// Calibration, AbstainThreshold, QueryEmbedTimeout: as in Options.
+	Calibration       *Calibration
 	AbstainThreshold  float64
 	QueryEmbedTimeout time.Duration
 	// RefreshEvery is how often Run checks the backend for new statistics
@@ -67,16 +68,14 @@ func NewRemoteIndex(ctx context.Context, b Backend, opts RemoteOptions) (*Index,
 	if b == nil {
 		return nil, errors.New("retrieval: nil backend")
 	}
-	ix := &Index{emb: opts.Embedder, log: opts.Logger, an: newAnalyzer(), threshold: opts.AbstainThreshold}
+	ix := &Index{emb: opts.Embedder, log: opts.Logger, an: newAnalyzer()}
 	if ix.emb == nil {
 		ix.emb = NewLocalEmbedder(0)
 	}
 	if ix.log == nil {
 		ix.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if ix.threshold <= 0 {
-		ix.threshold = defaultAbstainThreshold
-	}
+	ix.setAbstention(opts.Calibration, opts.AbstainThreshold)
 	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
 	n := opts.CacheSize
 	if n <= 0 {

@@ -82,6 +82,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	}
 	ans.Degraded = degraded
 	pc := newPassCache(ix, s)
+	// Without a query vector (BM25 alone, or the embedder down) the dense
+	// signal is missing, so the calibration without it decides.
+	pc.lexOnly = q.Mode == LexicalOnly || degraded
 	if q.Mode == Hybrid {
 		ix.rerank(pc, qt, cands)
 	}
@@ -90,7 +93,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 
 	conf, sig := ix.promoteConfident(pc, qt, cands)
 	ans.Confidence, ans.Signals = conf, sig
-	if len(cands) == 0 || conf < ix.threshold {
+	if len(cands) == 0 || conf < ix.cut(pc) {
 		ans.Abstained = true
 		shown := maxWeak
 		if q.KeepRanking {
@@ -117,7 +120,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 		r := ix.result(pc, qt, c, lo+i+1)
 		if i+lo > 0 {
 			conf, _ := ix.confidence(pc, qt, cands, lo+i)
-			r.Weak = conf < ix.threshold
+			r.Weak = conf < ix.cut(pc)
 		}
 		ans.Results = append(ans.Results, r)
 	}

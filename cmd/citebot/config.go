@@ -32,7 +32,8 @@ type config struct {
 	DocPrefix   string // CITEBOT_EMBED_DOC_PREFIX
 	OpenAIKey   string // OPENAI_API_KEY (never logged)
 
-	AbstainThreshold float64 // CITEBOT_ABSTAIN_THRESHOLD (0 = the index's calibrated default)
+	AbstainThreshold float64 // CITEBOT_ABSTAIN_THRESHOLD (0 = the calibration's threshold)
+	Calibration      string  // CITEBOT_CALIBRATION: file written by citebot calibrate
 
 	Store               string   // CITEBOT_STORE: memory | weaviate
 	WeaviateURLs        []string // CITEBOT_WEAVIATE_URL (comma-separated)
@@ -95,6 +96,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		QueryPrefix: getenv("CITEBOT_EMBED_QUERY_PREFIX"),
 		DocPrefix:   getenv("CITEBOT_EMBED_DOC_PREFIX"),
 		OpenAIKey:   strings.TrimSpace(getenv("OPENAI_API_KEY")),
+		Calibration: strings.TrimSpace(getenv("CITEBOT_CALIBRATION")),
 		Token:       strings.TrimSpace(getenv("DISCORD_TOKEN")),
 		AppID:       strings.TrimSpace(getenv("DISCORD_APP_ID")),
 		GuildID:     strings.TrimSpace(getenv("DISCORD_GUILD_ID")),

@@ -178,9 +178,15 @@ func evalIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus) (*retri
 	if err != nil {
 		return nil, &configError{fmt.Errorf("CITEBOT_EMBEDDER=%s: %w", c.Embedder, err)}
 	}
+	cal, err := loadCalibration(c, emb.Name(), log)
+	if err != nil {
+		return nil, err
+	}
 	ix, err := retrieval.NewIndex(ctx, cp, retrieval.Options{
 		Embedder:         emb,
+		EmbedBatch:       embedBatch(emb),
 		Logger:           log,
+		Calibration:      cal,
 		AbstainThreshold: c.AbstainThreshold,
 		Path:             "off",
 		Progress:         retrieval.NewProgressPrinter(e.stderr, isTerminal(e.stderr), log),

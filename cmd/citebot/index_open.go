@@ -86,6 +86,10 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writ
 		return nil, &configError{fmt.Errorf("CITEBOT_EMBEDDER=%s: %w", c.Embedder, err)}
 	}
 	batch := embedBatch(emb)
+	cal, err := loadCalibration(c, emb.Name(), log)
+	if err != nil {
+		return nil, err
+	}
 	if wrap != nil {
 		emb = wrap(emb)
 	}
@@ -93,6 +97,7 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writ
 		Embedder:         emb,
 		EmbedBatch:       batch,
 		Logger:           log,
+		Calibration:      cal,
 		AbstainThreshold: c.AbstainThreshold,
 		Path:             c.Index,
 		Progress:         retrieval.NewProgressPrinter(progress, isTerminal(progress), log),

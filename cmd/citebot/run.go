@@ -25,6 +25,7 @@ func commands() []command {
 		{"search", "list the passages that match a query", runSearch},
 		{"corpus", "list the articles and passages in the corpus", runCorpus},
 		{"eval", "measure retrieval quality on a question set", runEval},
+		{"calibrate", "fit the answer/abstain model on questions with known answers", runCalibrate},
 		{"bench", "measure indexing and query speed on synthetic corpora", runBench},
 		{"index", "build or refresh the persisted index", runIndex},
 		{"model", "report or install the MiniLM embedding model", runModel},

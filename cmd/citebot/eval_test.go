@@ -1,0 +1,91 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// squadPath is the SQuAD 2.0 subset in testdata (CC BY-SA 4.0).
+const squadPath = "../../testdata/squad2-dev-2articles.json"
+
+func TestEvalSQuADJSONAndPlot(t *testing.T) {
+	plot := filepath.Join(t.TempDir(), "rc.svg")
+	code, out, errOut := runCmd(t, map[string]string{"CITEBOT_INDEX": "off"}, "eval", "-squad", squadPath, "-json", "-plot", plot)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Reports []struct {
+			Config             string  `json:"config"`
+			Answerable         int     `json:"answerable"`
+			Unanswerable       int     `json:"unanswerable"`
+			AnsweredCorrectly1 float64 `json:"answered_correctly_at_1"`
+			RecallAt1          float64 `json:"recall_at_1"`
+			AURC               float64 `json:"aurc"`
+		} `json:"reports"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("JSON: %v\n%s", err, out[:min(len(out), 300)])
+	}
+	if len(got.Reports) != 3 || got.Reports[0].Config != "hybrid" || got.Reports[2].Config != "bm25" {
+		t.Fatalf("reports %+v", got.Reports)
+	}
+	r := got.Reports[0]
+	if r.Answerable != 293 || r.Unanswerable != 333 || r.AnsweredCorrectly1 <= 0 || r.AnsweredCorrectly1 > r.RecallAt1 || r.AURC <= 0 {
+		t.Errorf("hybrid report %+v", r)
+	}
+	svg, err := os.ReadFile(plot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<svg", "coverage", "accuracy", "threshold", "hybrid", "bm25", "AURC"} {
+		if !strings.Contains(string(svg), want) {
+			t.Errorf("plot lacks %q", want)
+		}
+	}
+}
+
+func TestEvalUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"eval"},
+		{"eval", "-squad", squadPath, "extra.jsonl"},
+		{"calibrate"},
+		{"calibrate", "-target", "2", "-squad", squadPath},
+		{"calibrate", "-signals", "nonsense", "-squad", squadPath},
+	} {
+		if code, _, _ := runCmd(t, nil, args...); code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+	if code, _, errOut := runCmd(t, nil, "eval", "-squad", "/nonexistent.json"); code != 1 || !strings.Contains(errOut, "nonexistent") {
+		t.Errorf("missing squad file: exit %d, %q", code, errOut)
+	}
+}
+
+func TestCalibrateWritesALoadableFile(t *testing.T) {
+	dir := t.TempDir()
+	cal := filepath.Join(dir, "cal.json")
+	code, _, errOut := runCmd(t, map[string]string{"CITEBOT_INDEX": "off"}, "calibrate", "-squad", squadPath,
+		"../../testdata/dev_questions.jsonl", "-o", cal)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "(held out)") {
+		t.Errorf("no held-out figures reported:\n%s", errOut)
+	}
+	code, out, errOut := runCmd(t, map[string]string{"CITEBOT_INDEX": "off", "CITEBOT_CALIBRATION": cal}, "ask", "Who did Qatar's prime minister meet in Kandahar?")
+	if code != 0 || !strings.Contains(out, "Akhundzada") {
+		t.Errorf("ask with the fitted calibration: exit %d\n%s\n%s", code, out, errOut)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"weights": {"nonsense": 1}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCmd(t, map[string]string{"CITEBOT_INDEX": "off", "CITEBOT_CALIBRATION": bad}, "ask", "anything")
+	if code != 2 || !strings.Contains(errOut, "CITEBOT_CALIBRATION") || !strings.Contains(errOut, "nonsense") {
+		t.Errorf("bad calibration: exit %d, %q", code, errOut)
+	}
+}
