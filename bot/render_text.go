@@ -30,6 +30,9 @@ func FormatAnswerText(a retrieval.Answer, links Links) string {
 	} else if len(a.Results) == 0 {
 		b.WriteString("No results.\n")
 	}
+	if n := len(a.ReadWith); n > 0 && !a.Abstained {
+		fmt.Fprintf(&b, "Read with the earlier question: “%s”\n", oneLine(a.ReadWith[n-1]))
+	}
 	for i, r := range a.Results {
 		c := citeResult(r, links)
 		fmt.Fprintf(&b, "\n[%d] %s\n", i+1, quoteMarks(formatExcerpt(c.Sentences, oneLine, textExcerptRunes)))

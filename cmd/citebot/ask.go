@@ -11,19 +11,23 @@ import (
 	"citebot/retrieval"
 )
 
-const askUsage = `Usage: citebot ask [-k N] [-source PUBLISHER] [-article ID] "question"
+const askUsage = `Usage: citebot ask [-k N] [-source PUBLISHER] [-article ID] [-after "earlier question"]… "question"
 
 Answers a question with quoted excerpts from the corpus, the answering
 sentence in bold and a numbered citation for each, as the Discord reply would
 read; or says plainly that the corpus has no answer.
 
-Example:
+Examples:
   citebot ask "Who did Qatar's prime minister meet in Kandahar?"
+  citebot ask -after "Who met Baradar in Kabul?" "When was that?"
 
 Flags:
   -k N          results to show (default 3, at most 10)
   -source NAME  only passages from this publisher
   -article ID   only passages from this article (see 'citebot corpus')
+  -after Q      read the question as a follow-up to the earlier question Q,
+                as in a Discord thread (repeat for several, oldest first;
+                the last three count)
 `
 
 func runAsk(ctx context.Context, e *env, args []string) error {
@@ -31,6 +35,8 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	k := fs.Int("k", retrieval.DefaultK, "")
 	source := fs.String("source", "", "")
 	article := fs.String("article", "", "")
+	var after earlierQuestions
+	fs.Var(&after, "after", "")
 	pos, err := parseFlags(fs, askUsage, args)
 	if err != nil {
 		return err
@@ -42,13 +48,26 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if *k < 1 || *k > 10 {
 		return usagef(askUsage, "-k must be between 1 and 10, got %d", *k)
 	}
-	ans, c, err := e.searchOnce(ctx, retrieval.Query{Text: q, K: *k, Source: *source, DocID: *article}, askUsage)
+	ans, c, err := e.searchOnce(ctx, retrieval.Query{Text: q, K: *k, Source: *source, DocID: *article, Context: after}, askUsage)
 	if err != nil {
 		return err
 	}
 	out := bot.FormatAnswerText(ans, bot.Links{PublicURL: c.PublicURL})
 	_, err = fmt.Fprintln(e.stdout, strings.TrimRight(out, "\n"))
 	return err
+}
+
+// earlierQuestions collects repeated -after flags.
+type earlierQuestions []string
+
+func (e *earlierQuestions) String() string { return strings.Join(*e, " / ") }
+
+func (e *earlierQuestions) Set(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty earlier question")
+	}
+	*e = append(*e, v)
+	return nil
 }
 
 // queryArg joins the positional arguments into the query text.

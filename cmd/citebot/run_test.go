@@ -130,6 +130,17 @@ func TestAskWithNoEnvironment(t *testing.T) {
 
 // TestAskAbstains checks that questions the corpus cannot answer get the
 // plain abstention and no highlighted (answer-looking) sentence.
+func TestAskFollowup(t *testing.T) {
+	vars := map[string]string{"CITEBOT_INDEX": "off"}
+	code, out, stderr := runCmd(t, vars, "ask", "-after", "who met Baradar in Kabul?", "when was that?")
+	if code != 0 || !strings.Contains(out, "Baradar in Kabul on Monday") || !strings.Contains(out, "Read with the earlier question: “who met Baradar in Kabul?”") {
+		t.Errorf("code %d, stdout:\n%s\nstderr: %s", code, out, stderr)
+	}
+	if code, _, stderr := runCmd(t, vars, "ask", "-after", " ", "when?"); code != 2 || !strings.Contains(stderr, "empty earlier question") {
+		t.Errorf("empty -after: code %d, stderr %q", code, stderr)
+	}
+}
+
 func TestAskAbstains(t *testing.T) {
 	for _, q := range []string{"hello", "what is the weather in Paris", "Who won the 2022 World Cup?"} {
 		t.Run(q, func(t *testing.T) {
