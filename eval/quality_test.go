@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"citebot/corpus"
+	"citebot/embed/minilm"
 	"citebot/retrieval"
 )
 
@@ -53,17 +54,40 @@ var hashFloors = map[string]floor{
 	"blind_questions.jsonl":   {0.69, 0.72, 0.69, 0.06, 0.30},
 }
 
-func TestQualityFloors(t *testing.T) {
+func TestQualityFloors(t *testing.T) { checkFloors(t, nil, hashFloors) }
+
+// TestQualityFloorsMiniLM runs the floors with the MiniLM model when it is
+// installed (CITEBOT_MODEL_DIR or the default model directory); under CI
+// (CI=true), where .ci/run installs it, a missing model fails the test.
+func TestQualityFloorsMiniLM(t *testing.T) {
+	dir, err := minilm.DefaultDir(os.Getenv)
+	if err == nil {
+		err = minilm.Verify(dir)
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("the MiniLM model is needed under CI: %v", err)
+		}
+		t.Skipf("MiniLM model not installed (%v); `citebot model install` installs it", err)
+	}
+	m, err := minilm.Load(dir, minilm.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFloors(t, m, miniLMFloors)
+}
+
+func checkFloors(t *testing.T, emb retrieval.Embedder, floors map[string]floor) {
 	ctx := context.Background()
 	bundled, _, err := corpus.Bundled()
 	if err != nil {
 		t.Fatal(err)
 	}
-	bix, err := retrieval.NewIndex(ctx, bundled, retrieval.Options{})
+	bix, err := retrieval.NewIndex(ctx, bundled, retrieval.Options{Embedder: emb})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for set, fl := range hashFloors {
+	for set, fl := range floors {
 		t.Run(set, func(t *testing.T) {
 			ix, qs := bix, []Question(nil)
 			if set == "squad2-dev" {
@@ -76,7 +100,7 @@ func TestQualityFloors(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if ix, err = retrieval.NewIndex(ctx, c, retrieval.Options{}); err != nil {
+				if ix, err = retrieval.NewIndex(ctx, c, retrieval.Options{Embedder: emb}); err != nil {
 					t.Fatal(err)
 				}
 				qs = sq
@@ -97,4 +121,13 @@ func TestQualityFloors(t *testing.T) {
 			fl.check(t, set, r)
 		})
 	}
+}
+
+// miniLMFloors are for the default index with the MiniLM model installed.
+var miniLMFloors = map[string]floor{
+	"squad2-dev":              {0.75, 0.78, 0.67, 0.07, 0.10},
+	"dev_questions.jsonl":     {0.82, 0.87, 0.80, 0.08, 0.74},
+	"dev_categories.jsonl":    {0.66, 0.66, 0.66, 0.17, 0.66},
+	"holdout_questions.jsonl": {0.72, 0.78, 0.70, 0.08, 0.86},
+	"blind_questions.jsonl":   {0.72, 0.72, 0.69, 0.03, 0.43},
 }
