@@ -2,9 +2,13 @@ package retrieval
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"citebot/corpus"
 )
@@ -55,5 +59,43 @@ func TestPersistTwoWritersShareADirectory(t *testing.T) {
 	}
 	if s := log.String(); strings.Contains(s, "not saved") || strings.Contains(s, "level=ERROR") {
 		t.Errorf("a save failed:\n%s", s)
+	}
+}
+
+// TestLockWaitLogsHolderAndTimesOut: while another process holds the index
+// lock, a save says who it waits for and gives up with a clear error
+// instead of blocking forever.
+func TestLockWaitLogsHolderAndTimesOut(t *testing.T) {
+	dir := t.TempDir()
+	base, _, err := corpus.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := openPersisted(t, dir, base, NewLocalEmbedder(0), nil)
+	unlock, err := lockDir(dir, time.Second, nil) // "the other process"
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	var log logBuffer
+	ix.per.log, ix.per.lockWait = log.logger(), 100*time.Millisecond
+	_, err = ix.Update(context.Background(), withoutArticle(base, base.Articles[0].ID))
+	if err != nil {
+		t.Fatalf("Update: %v (the index in memory must not depend on the lock)", err)
+	}
+	err = ix.per.saveSnapshot(context.Background(), ix.emb.Name(), ix.snap.Load(), true)
+	if !errors.Is(err, ErrIndexLocked) {
+		t.Fatalf("save under a held lock: %v, want ErrIndexLocked", err)
+	}
+	pid := fmt.Sprintf("pid %d", os.Getpid())
+	if !strings.Contains(err.Error(), pid) || !strings.Contains(err.Error(), "gave up after 100ms") {
+		t.Errorf("error %q: want the holder (%s) and the timeout", err, pid)
+	}
+	if s := log.String(); !strings.Contains(s, "waiting for the index lock held by "+pid) {
+		t.Errorf("no waiting message in the log:\n%s", s)
+	}
+	unlock()
+	if err := ix.Save(context.Background()); err != nil {
+		t.Errorf("Save once the lock is free: %v", err)
 	}
 }

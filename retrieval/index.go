@@ -33,6 +33,9 @@ type Options struct {
 	// Path is the directory the index persists to (CITEBOT_INDEX); "" or
 	// "off" keeps it in memory only. See persist.go.
 	Path string
+	// LockTimeout bounds the wait for another process's lock on Path (a
+	// concurrent `citebot index`); ≤ 0 means DefaultLockTimeout.
+	LockTimeout time.Duration
 	// Progress, if set, is called after each embedded batch with the
 	// passages embedded so far and the total to embed (see NewProgressPrinter).
 	Progress func(done, total int)
@@ -140,6 +143,9 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, MinPartitioned: opts.annMin, trained: opts.annTrained}
 	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
 	ix.per = newPersister(opts.Path)
+	if ix.per != nil && opts.LockTimeout > 0 {
+		ix.per.lockWait = opts.LockTimeout
+	}
 	if err := ix.start(ctx, c); err != nil {
 		return nil, err
 	}

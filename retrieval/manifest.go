@@ -38,6 +38,13 @@ var termsFilePattern = regexp.MustCompile(`^terms-[0-9]+\.bin$`)
 // ivfFilePattern is the same for the optional layout file (ivffile.go).
 var ivfFilePattern = regexp.MustCompile(`^ivf-[0-9]+\.bin$`)
 
+// ErrIndexLocked is returned (wrapped) when the index directory's lock is
+// held by another process for longer than Options.LockTimeout.
+var ErrIndexLocked = errors.New("the index directory is locked")
+
+// DefaultLockTimeout is how long a load or save waits for the index lock.
+const DefaultLockTimeout = 2 * time.Minute
+
 // errNoManifest means the directory holds no index yet.
 var errNoManifest = errors.New("no manifest")
 
@@ -119,11 +126,14 @@ func readManifest(dir, embName string, embDim int) (*manifest, error) {
 	return &m, nil
 }
 
-// writeAtomic writes name in dir so that a crash at any moment leaves either
-// the old file or the complete new one: a temp file in the same directory,
-// fsync, rename over name, fsync the directory. It returns the SHA-256 of
-// what write wrote.
-func writeAtomic(dir, name string, write func(w io.Writer) error, hook func(stage string)) (string, error) {
+// writeAtomic writes name in p.dir so that a crash at any moment leaves
+// either the old file or the complete new one: a temp file in the same
+// directory, fsync, rename over name, fsync the directory. It returns the
+// SHA-256 of what write wrote. A failure after the rename (the directory
+// fsync) is a *notDurableError: name is then in place, just not known to
+// survive a crash.
+func (p *persister) writeAtomic(name string, write func(w io.Writer) error) (string, error) {
+	dir, hook := p.dir, p.hook
 	f, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
 		return "", err
@@ -158,13 +168,87 @@ func writeAtomic(dir, name string, write func(w io.Writer) error, hook func(stag
 		return "", err
 	}
 	ok = true
-	if err := syncDir(dir); err != nil {
-		return "", err
+	sync := p.syncDir
+	if sync == nil {
+		sync = syncDir
+	}
+	if err := sync(dir); err != nil {
+		return "", &notDurableError{name: name, err: err}
 	}
 	if hook != nil {
 		hook("renamed " + name)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// notDurableError: the file was renamed into place but the directory fsync
+// failed, so the rename may not survive a crash.
+type notDurableError struct {
+	name string
+	err  error
+}
+
+func (e *notDurableError) Error() string {
+	return fmt.Sprintf("%s is in place but may not survive a crash: %v", e.name, e.err)
+}
+func (e *notDurableError) Unwrap() error { return e.err }
+
+// generationFiles are the file kinds a manifest names, one generation each
+// (index-<gen>.vec, …). Add a pattern here when the manifest names a new
+// kind: a file of a known kind the live manifest does not name is an orphan
+// and is removed under the lock (removeOrphans).
+var generationFiles = []*regexp.Regexp{indexFilePattern, termsFilePattern, ivfFilePattern}
+
+// names lists the generation files m names.
+func (m *manifest) names() []string {
+	var out []string
+	for _, f := range []string{m.IndexFile, m.TermsFile, m.IVFFile} {
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// removeOrphans deletes the generation files in dir that keep does not
+// list: leftovers of saves whose manifest is gone (a corrupt manifest, a
+// crash between writing a manifest and removing the old files, an older
+// fsync failure). Call it under the lock, with the files of the manifest
+// that is live and durable. It returns the bytes removed.
+func removeOrphans(dir string, keep []string) (removed int64, err error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	kept := map[string]bool{}
+	for _, k := range keep {
+		kept[k] = true
+	}
+	var errs []error
+	for _, e := range ents {
+		name := e.Name()
+		if kept[name] || !isGenerationFile(name) {
+			continue
+		}
+		info, _ := e.Info()
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		if info != nil {
+			removed += info.Size()
+		}
+	}
+	return removed, errors.Join(errs...)
+}
+
+func isGenerationFile(name string) bool {
+	for _, re := range generationFiles {
+		if re.MatchString(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // tempPrefix names files being written; leftovers of a crash are removed

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -52,8 +51,12 @@ type persister struct {
 	// layout identifies the dense store layout saved (layoutStamp).
 	layout string
 	log    *slog.Logger
+	// lockWait bounds the wait for the directory lock.
+	lockWait time.Duration
 	// hook, for tests, is called at each stage of a save.
 	hook func(stage string)
+	// syncDir, for tests, replaces the directory fsync.
+	syncDir func(dir string) error
 }
 
 // newPersister returns nil for a memory-only index ("" or "off").
@@ -62,7 +65,16 @@ func newPersister(path string) *persister {
 	if path == "" || strings.EqualFold(path, "off") {
 		return nil
 	}
-	return &persister{dir: path}
+	return &persister{dir: path, lockWait: DefaultLockTimeout}
+}
+
+// lock takes the directory lock (see lockDir).
+func (p *persister) lock() (func(), error) {
+	wait := p.lockWait
+	if wait <= 0 {
+		wait = DefaultLockTimeout
+	}
+	return lockDir(p.dir, wait, p.log)
 }
 
 // start builds the first snapshot: from scratch when memory-only, else
@@ -103,7 +115,7 @@ func (ix *Index) start(ctx context.Context, c *corpus.Corpus) error {
 // hashes and vectors; never published). Any reason not to trust it is an
 // error: the caller rebuilds rather than mix vectors.
 func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
-	unlock, err := lockDir(p.dir)
+	unlock, err := p.lock()
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +129,11 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 	// unusable: the next save must not reuse the name the manifest still
 	// points at, and removes that file once a new manifest is in place.
 	p.gen, p.file, p.terms, p.ivf = m.Gen, m.IndexFile, m.TermsFile, m.IVFFile
+	if n, err := removeOrphans(p.dir, m.names()); err != nil {
+		p.logWarn("old index files not removed", "dir", p.dir, "reason", err.Error())
+	} else if n > 0 {
+		p.logInfo("removed index files no manifest names", "dir", p.dir, "bytes", n)
+	}
 	b, err := os.ReadFile(filepath.Join(p.dir, m.IndexFile))
 	if err != nil {
 		return nil, fmt.Errorf("index file: %w", err)
@@ -303,7 +320,7 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	unlock, err := lockDir(p.dir)
+	unlock, err := p.lock()
 	if err != nil {
 		return err
 	}
@@ -311,9 +328,9 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 	p.adoptNewerSave()
 	gen := p.gen + 1
 	name := fmt.Sprintf("index-%d.vec", gen)
-	sum, err := writeAtomic(p.dir, name, func(w io.Writer) error {
+	sum, err := p.writeAtomic(name, func(w io.Writer) error {
 		return writeVectors(w, len(s.vecs[0]), s.vecs)
-	}, p.hook)
+	})
 	if err != nil {
 		return fmt.Errorf("save index: %w", err)
 	}
@@ -324,9 +341,9 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 	}
 	if tt := invertBM25(s); tt != nil {
 		m.TermsFile = fmt.Sprintf("terms-%d.bin", gen)
-		m.TermsSHA256, err = writeAtomic(p.dir, m.TermsFile, func(w io.Writer) error {
+		m.TermsSHA256, err = p.writeAtomic(m.TermsFile, func(w io.Writer) error {
 			return writeTerms(w, tt, s.hashes)
-		}, p.hook)
+		})
 		if err != nil {
 			os.Remove(filepath.Join(p.dir, name))
 			return fmt.Errorf("save terms: %w", err)
@@ -338,9 +355,9 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 			ids[i] = e.ID
 		}
 		m.IVFFile = fmt.Sprintf("ivf-%d.bin", gen)
-		m.IVFSHA256, err = writeAtomic(p.dir, m.IVFFile, func(w io.Writer) error {
+		m.IVFSHA256, err = p.writeAtomic(m.IVFFile, func(w io.Writer) error {
 			return writeLayout(w, sd, ids)
-		}, p.hook)
+		})
 		if err != nil {
 			for _, f := range []string{name, m.TermsFile} {
 				if f != "" {
@@ -350,30 +367,48 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 			return fmt.Errorf("save vector partitions: %w", err)
 		}
 	}
-	if _, err := writeAtomic(p.dir, manifestName, func(w io.Writer) error {
+	_, err = p.writeAtomic(manifestName, func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(m)
-	}, p.hook); err != nil {
-		for _, f := range []string{name, m.TermsFile, m.IVFFile} {
-			if f != "" {
-				os.Remove(filepath.Join(p.dir, f))
-			}
-		}
+	})
+	var nd *notDurableError
+	if errors.As(err, &nd) {
+		// The new manifest is live, but a crash could bring the old one
+		// back: keep the files of both. The next save writes again, and
+		// its cleanup removes whichever is then unnamed.
+		p.gen, p.file, p.terms, p.ivf = gen, name, m.TermsFile, m.IVFFile
+		p.digest, p.layout = "", ""
 		return fmt.Errorf("save manifest: %w", err)
 	}
-	for _, old := range []string{p.file, p.terms, p.ivf} {
-		if old == "" || old == name || old == m.TermsFile || old == m.IVFFile {
-			continue
+	if err != nil {
+		for _, f := range m.names() {
+			os.Remove(filepath.Join(p.dir, f))
 		}
-		if err := os.Remove(filepath.Join(p.dir, old)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove old index: %w", err)
-		}
+		return fmt.Errorf("save manifest: %w", err)
 	}
 	p.gen, p.file, p.terms, p.ivf = gen, name, m.TermsFile, m.IVFFile
 	p.digest, p.layout = "", ""
 	if !partial {
 		p.digest, p.layout = digest, stamp
 	}
+	// Everything else of a known kind is named by no manifest that can
+	// come back: the previous generation, and orphans of earlier failures.
+	if _, err := removeOrphans(p.dir, m.names()); err != nil {
+		return fmt.Errorf("remove old index: %w", err)
+	}
 	return nil
+}
+
+// logWarn and logInfo log when a logger is set.
+func (p *persister) logWarn(msg string, args ...any) {
+	if p.log != nil {
+		p.log.Warn(msg, args...)
+	}
+}
+
+func (p *persister) logInfo(msg string, args ...any) {
+	if p.log != nil {
+		p.log.Info(msg, args...)
+	}
 }
 
 // adoptNewerSave continues after a save another process (or Index) made
