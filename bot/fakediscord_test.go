@@ -31,6 +31,9 @@ type fakeDiscord struct {
 	identify map[string]any
 	ready    chan struct{}
 	closed   chan struct{}
+	// disallowed are intents the fake refuses like a portal without them
+	// enabled: IDENTIFY asking for one is closed with 4014.
+	disallowed int
 }
 
 // restCall is one REST request citebot made.
@@ -185,7 +188,14 @@ func (fd *fakeDiscord) serveGateway(w http.ResponseWriter, r *http.Request) {
 			json.Unmarshal(frame.D, &id)
 			fd.mu.Lock()
 			fd.identify = id
+			refused := fd.disallowed != 0 && int(asFloat(id["intents"]))&fd.disallowed != 0
 			fd.mu.Unlock()
+			if refused {
+				fd.connMu.Lock()
+				conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4014, "Disallowed intent(s)."))
+				fd.connMu.Unlock()
+				return
+			}
 			fd.dispatchEvent("READY", map[string]any{
 				"v": 10, "session_id": "fake-session", "resume_gateway_url": "ws://" + r.Host + "/ws",
 				"user":        map[string]any{"id": "900", "username": "citebot", "discriminator": "0", "bot": true},
@@ -245,3 +255,5 @@ func restPathsOK(cs []restCall) error {
 	}
 	return nil
 }
+
+func asFloat(v any) float64 { f, _ := v.(float64); return f }

@@ -281,6 +281,9 @@ func serveGateway(ctx context.Context, s *discordgo.Session, cfg GatewayConfig, 
 		})
 	}
 	if err := s.Open(); err != nil {
+		if strings.Contains(err.Error(), "4014") && r.cfg.MessageContent {
+			return fmt.Errorf("connect to discord gateway: %w: CITEBOT_MESSAGE_CONTENT=true asks for the privileged Message Content intent; enable it in the developer portal (Bot › Privileged Gateway Intents) or unset CITEBOT_MESSAGE_CONTENT", apiError(err))
+		}
 		return fmt.Errorf("connect to discord gateway: %w", apiError(err))
 	}
 	logger.Info("connected to discord gateway")

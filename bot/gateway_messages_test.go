@@ -403,3 +403,21 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// TestGatewayMessageContentRefused: with CITEBOT_MESSAGE_CONTENT the
+// gateway asks for the privileged intent, and when the portal has not
+// enabled it (close 4014) the error says what to do.
+func TestGatewayMessageContentRefused(t *testing.T) {
+	fd := newFakeDiscord(t)
+	fd.disallowed = 1 << 15
+	r := NewRouter(newFakeSearcher(), Config{MessageContent: true})
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	err := RunGateway(ctx, GatewayConfig{Token: "tok", AppID: "app-1", APIURL: fd.srv.URL, Mentions: true}, r)
+	if err == nil || !strings.Contains(err.Error(), "CITEBOT_MESSAGE_CONTENT") || !strings.Contains(err.Error(), "Privileged Gateway Intents") {
+		t.Fatalf("RunGateway = %v, want the Message Content hint", err)
+	}
+	if intents, _ := fd.identifyPayload()["intents"].(float64); int(intents) != 1<<9|1<<12|1<<15 {
+		t.Errorf("IDENTIFY intents %v, want GUILD_MESSAGES|DIRECT_MESSAGES|MESSAGE_CONTENT", intents)
+	}
+}
