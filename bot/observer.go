@@ -4,12 +4,15 @@ import "time"
 
 // Interaction describes one handled interaction for logs and metrics.
 type Interaction struct {
-	// Kind is "command", "autocomplete", "component" or "ping".
+	// Kind is "command", "autocomplete", "component", "ping", or "message"
+	// for a channel message answered by HandleMessage.
 	Kind string
-	// Command is the command name or the component route ("share", "more", …).
+	// Command is the command name or the component route ("share", "more",
+	// …); for a message "mention", "followup", "claim" or "dm".
 	Command string
 	// Outcome is "ok", "abstained", "user_error", "rate_limited", "expired",
-	// "forbidden_channel" or "error".
+	// "forbidden_channel", "draining", "help" (a mention without a
+	// question) or "error".
 	Outcome string
 	// Ack is the time until the initial response was sent; Total until the
 	// last response (edit) was sent.
