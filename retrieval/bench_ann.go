@@ -150,7 +150,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 	if l.cents == nil && n >= 1000 {
 		// Measure partitions even where the default stays exact.
 		cfg := ix.storeConfigFor(s)
-		cfg.MinPartitioned, cfg.Probes = 1, 1
+		cfg.MinPartitioned, cfg.Probes, cfg.Calibration = 1, 1, ix.calibrationFor(s)
 		forced, err := buildStore(ctx, emb, storeDocs(s), nil, nil, cfg)
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)

@@ -47,10 +47,12 @@ type Options struct {
 	// slower and closer to the exact scan; ≤ 0 means the default (see
 	// store.go), which keeps recall@50 ≥ 0.98 of the exact ranking.
 	ANNProbes int
+	// ANNMinPassages is the size from which the dense store is partitioned
+	// (CITEBOT_ANN_MIN_PASSAGES); ≤ 0 means 20,000, below which the exact
+	// scan takes a few milliseconds.
+	ANNMinPassages int
 
-	// annMin overrides the partitioning threshold and annTrained is
-	// called whenever centroids are trained (tests).
-	annMin     int
+	// annTrained is called whenever centroids are trained (tests).
 	annTrained func()
 }
 
@@ -140,7 +142,7 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 		ix.batch = 256
 	}
 	ix.progress = opts.Progress
-	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, MinPartitioned: opts.annMin, trained: opts.annTrained}
+	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, MinPartitioned: opts.ANNMinPassages, trained: opts.annTrained}
 	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
 	ix.per = newPersister(opts.Path)
 	if ix.per != nil && opts.LockTimeout > 0 {

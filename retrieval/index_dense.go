@@ -62,9 +62,14 @@ func seedFor(s, prev *snapshot) *storeSeed {
 // texts, not the snapshot.
 func (ix *Index) storeConfigFor(s *snapshot) storeConfig {
 	cfg := ix.storeCfg
-	if len(s.passages) < cfg.minPartitioned()/2 {
-		return cfg
+	if len(s.passages) >= cfg.minPartitioned()/2 {
+		cfg.Calibration = ix.calibrationFor(s)
 	}
+	return cfg
+}
+
+// calibrationFor returns the calibration queries' source for s.
+func (ix *Index) calibrationFor(s *snapshot) func(ctx context.Context) ([][]float32, error) {
 	rng := rand.New(rand.NewSource(11))
 	texts := make([]string, calibQueries)
 	for i := range texts {
@@ -74,7 +79,7 @@ func (ix *Index) storeConfigFor(s *snapshot) storeConfig {
 		texts[i] = strings.Join(words[k:min(len(words), k+n)], " ")
 	}
 	emb := ix.emb
-	cfg.Calibration = func(ctx context.Context) ([][]float32, error) {
+	return func(ctx context.Context) ([][]float32, error) {
 		vecs := make([][]float32, 0, len(texts))
 		for _, t := range texts {
 			if strings.TrimSpace(t) == "" {
@@ -88,5 +93,4 @@ func (ix *Index) storeConfigFor(s *snapshot) storeConfig {
 		}
 		return vecs, nil
 	}
-	return cfg
 }

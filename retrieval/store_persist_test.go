@@ -17,7 +17,7 @@ import (
 func ivfIndex(t *testing.T, dir string, c *corpus.Corpus, trains *atomic.Int32) *Index {
 	t.Helper()
 	ix, err := NewIndex(context.Background(), c, Options{Embedder: NewLocalEmbedder(64), Path: dir, ANNProbes: 6,
-		annMin: 300, annTrained: func() { trains.Add(1) }})
+		ANNMinPassages: 300, annTrained: func() { trains.Add(1) }})
 	if err != nil {
 		t.Fatal(err)
 	}

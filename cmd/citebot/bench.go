@@ -11,6 +11,7 @@ import (
 )
 
 const benchUsage = `Usage: citebot bench [-sizes 1000,10000,100000] [-persist 100000]
+                     [-ann 10000,100000] [-probes 4,8,16,32,64] [-ann-embedder hash|minilm] [-topic-free]
        citebot bench -embedder minilm [-sizes 10000]
 
 Builds synthetic corpora of the given sizes (passages) from a seeded generator
@@ -18,7 +19,12 @@ and prints, for each: index build time, passages embedded per second, query
 latency p50/p95 for hybrid, chromem-go alone and BM25 alone, and memory. Then,
 with a persisted index of -persist passages in a temporary directory: the
 restart time (load, diff, no embedding) and the time to take in one changed
-article. It is a benchmark, not a test: figures depend on the machine.
+article. Then the partitioned vector store against chromem-go's exact scan,
+over a synthetic corpus with topics at each -ann size: build time, and for the
+exact scan and each probe count the dense query's p50/p95, its recall@10 and
+recall@50 against the exact ranking and the hybrid search's p50/p95; one
+changed article and a no-op update; memory (1000000 passages: about 4 GiB and
+several minutes). It is a benchmark, not a test: figures depend on the machine.
 
 With -embedder minilm (the model must be installed: citebot model install) it
 first measures the model itself — load time, resident memory, passages
@@ -27,10 +33,15 @@ table above with MiniLM vectors (384 dims), every passage embedded by the
 model (10k passages take several minutes), and no persistence benchmark.
 
 Flags:
-  -sizes LIST      comma-separated corpus sizes (default 1000,10000,100000;
-                   10000 with -embedder minilm)
-  -persist N       passages in the persistence benchmark; 0 skips it (default 100000)
-  -embedder NAME   hash (the default) or minilm
+  -sizes LIST         comma-separated corpus sizes (default 1000,10000,100000;
+                      10000 with -embedder minilm)
+  -persist N          passages in the persistence benchmark; 0 skips it (default 100000)
+  -embedder NAME      hash (the default) or minilm
+  -ann LIST           corpus sizes for the partitioned store; 0 skips it (default 10000,100000)
+  -probes LIST        probe counts to measure (default 4,8,16,32,64; the calibrated one is added)
+  -ann-embedder NAME  hash (default) or minilm (the installed model; slow: a few
+                      hundred passages a minute on 2 busy cores)
+  -topic-free         also measure the topic-free corpus, the worst case for partitions
 `
 
 func runBench(ctx context.Context, e *env, args []string) error {
@@ -38,6 +49,10 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	sizesFlag := fs.String("sizes", "1000,10000,100000", "")
 	persist := fs.Int("persist", 100000, "")
 	embedder := fs.String("embedder", "hash", "")
+	annFlag := fs.String("ann", "10000,100000", "")
+	probesFlag := fs.String("probes", "4,8,16,32,64", "")
+	annEmb := fs.String("ann-embedder", "hash", "")
+	topicFree := fs.Bool("topic-free", false, "")
 	pos, err := parseFlags(fs, benchUsage, args)
 	if err != nil {
 		return err
@@ -65,12 +80,53 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if *embedder == "minilm" {
 		return benchMiniLM(ctx, e, sizes)
 	}
+	ann := retrieval.BenchANNOptions{TopicFree: *topicFree}
+	if strings.TrimSpace(*annFlag) != "0" {
+		if ann.Sizes, err = intList(*annFlag, 100, 1_000_000); err != nil {
+			return usagef(benchUsage, "-ann: %v", err)
+		}
+	}
+	if ann.Probes, err = intList(*probesFlag, 1, 100_000); err != nil {
+		return usagef(benchUsage, "-probes: %v", err)
+	}
+	switch *annEmb {
+	case "hash":
+	case "minilm":
+		c, err := e.config()
+		if err != nil {
+			return err
+		}
+		if ann.Embedder, err = loadMiniLM(c); err != nil {
+			return fmt.Errorf("-ann-embedder minilm: %w", err)
+		}
+	default:
+		return usagef(benchUsage, "-ann-embedder: want hash or minilm, got %q", *annEmb)
+	}
 	if err := retrieval.Bench(ctx, sizes, e.stdout); err != nil {
 		return err
 	}
-	if *persist == 0 {
+	if *persist != 0 {
+		fmt.Fprintln(e.stdout)
+		if err := retrieval.BenchPersist(ctx, *persist, e.stdout); err != nil {
+			return err
+		}
+	}
+	if len(ann.Sizes) == 0 {
 		return nil
 	}
 	fmt.Fprintln(e.stdout)
-	return retrieval.BenchPersist(ctx, *persist, e.stdout)
+	return retrieval.BenchANN(ctx, ann, e.stdout)
+}
+
+// intList parses a comma-separated list of whole numbers in [lo, hi].
+func intList(s string, lo, hi int) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < lo || n > hi {
+			return nil, fmt.Errorf("%q is not a whole number from %d to %d", f, lo, hi)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -34,6 +34,8 @@ type config struct {
 
 	AbstainThreshold float64 // CITEBOT_ABSTAIN_THRESHOLD (0 = the calibration's threshold)
 	Calibration      string  // CITEBOT_CALIBRATION: file written by citebot calibrate
+	ANNProbes        int     // CITEBOT_ANN_PROBES (0 = calibrated per index)
+	ANNMin           int     // CITEBOT_ANN_MIN_PASSAGES (0 = the index's default)
 
 	Store               string   // CITEBOT_STORE: memory | weaviate
 	WeaviateURLs        []string // CITEBOT_WEAVIATE_URL (comma-separated)
@@ -161,6 +163,20 @@ func loadConfig(getenv func(string) string) (config, error) {
 			bad("CITEBOT_ABSTAIN_THRESHOLD", "want a number in (0, 3], got %q", v)
 		}
 		c.AbstainThreshold = f
+	}
+	if v := strings.TrimSpace(getenv("CITEBOT_ANN_PROBES")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n > 100000 {
+			bad("CITEBOT_ANN_PROBES", "want a whole number of vector partitions from 1 to 100000, got %q", v)
+		}
+		c.ANNProbes = n
+	}
+	if v := strings.TrimSpace(getenv("CITEBOT_ANN_MIN_PASSAGES")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			bad("CITEBOT_ANN_MIN_PASSAGES", "want a positive whole number of passages, got %q", v)
+		}
+		c.ANNMin = n
 	}
 	if c.EmbedURL != "" {
 		if err := checkURL(c.EmbedURL); err != nil {

@@ -188,6 +188,8 @@ func evalIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus) (*retri
 		Logger:           log,
 		Calibration:      cal,
 		AbstainThreshold: c.AbstainThreshold,
+		ANNProbes:        c.ANNProbes,
+		ANNMinPassages:   c.ANNMin,
 		Path:             "off",
 		Progress:         retrieval.NewProgressPrinter(e.stderr, isTerminal(e.stderr), log),
 	})

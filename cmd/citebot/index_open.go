@@ -99,6 +99,8 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writ
 		Logger:           log,
 		Calibration:      cal,
 		AbstainThreshold: c.AbstainThreshold,
+		ANNProbes:        c.ANNProbes,
+		ANNMinPassages:   c.ANNMin,
 		Path:             c.Index,
 		Progress:         retrieval.NewProgressPrinter(progress, isTerminal(progress), log),
 	})

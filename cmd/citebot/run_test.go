@@ -39,6 +39,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad flag", []string{"search", "-nope", "x"}, "flag provided but not defined: -nope"},
 		{"bad k", []string{"ask", "-k", "0", "who?"}, "-k must be between 1 and 10"},
 		{"bad bench sizes", []string{"bench", "-sizes", "ten"}, `-sizes: "ten"`},
+		{"bad bench probes", []string{"bench", "-probes", "4,x"}, `-probes: "x"`},
+		{"bad bench embedder", []string{"bench", "-ann-embedder", "bert"}, `-ann-embedder: want hash or minilm`},
 		{"corpus extra arg", []string{"corpus", "extra"}, `unexpected argument "extra"`},
 		{"huge question", []string{"ask", strings.Repeat("why ", 2000)}, "query too long"},
 	}
@@ -93,6 +95,9 @@ func TestRunConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"CITEBOT_LOG_FORMAT": "xml"}, "CITEBOT_LOG_FORMAT"},
 		{map[string]string{"CITEBOT_EMBED_DIMENSIONS": "-3"}, "CITEBOT_EMBED_DIMENSIONS"},
 		{map[string]string{"CITEBOT_ABSTAIN_THRESHOLD": "high"}, "CITEBOT_ABSTAIN_THRESHOLD"},
+		{map[string]string{"CITEBOT_ANN_PROBES": "0"}, "CITEBOT_ANN_PROBES"},
+		{map[string]string{"CITEBOT_ANN_PROBES": "many"}, "CITEBOT_ANN_PROBES"},
+		{map[string]string{"CITEBOT_ANN_MIN_PASSAGES": "-1"}, "CITEBOT_ANN_MIN_PASSAGES"},
 		{map[string]string{"CITEBOT_MENTIONS": "yes please"}, "CITEBOT_MENTIONS"},
 		{map[string]string{"CITEBOT_MENTIONS": "false", "CITEBOT_MESSAGE_CONTENT": "true"}, "CITEBOT_MESSAGE_CONTENT"},
 	}
@@ -276,11 +281,12 @@ func TestIndexCommandPersists(t *testing.T) {
 // TestBenchRuns exercises `citebot bench` on tiny corpora: it is a
 // benchmark, so only its shape is checked, never a time.
 func TestBenchRuns(t *testing.T) {
-	code, stdout, stderr := runCmd(t, nil, "bench", "-sizes", "50", "-persist", "200")
+	code, stdout, stderr := runCmd(t, nil, "bench", "-sizes", "50", "-persist", "200", "-ann", "1200", "-probes", "2,4")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
-	for _, want := range []string{"hybrid p50", "chromem p50", "bm25 p50", "restart", "one article changed"} {
+	for _, want := range []string{"hybrid p50", "chromem p50", "bm25 p50", "restart", "one article changed",
+		"chromem-go exact scan", "recall@50", "ivf, 4 probes", "no-op update"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("bench output lacks %q:\n%s", want, stdout)
 		}
