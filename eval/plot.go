@@ -9,8 +9,8 @@ import (
 
 // Plot geometry, in SVG user units.
 const (
-	plotW, plotH     = 720, 440
-	marginL, marginR = 64, 190
+	plotW, plotH     = 740, 440
+	marginL, marginR = 64, 210
 	marginT, marginB = 56, 56
 )
 
@@ -57,13 +57,12 @@ func WritePlot(w io.Writer, title string, reports []Report) error {
 		// The current threshold: where the index answers today.
 		t := r.AtThreshold
 		fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="5" fill="white" stroke="%s" stroke-width="2.5"/>`+"\n", x(t.Coverage), y(t.Accuracy), col)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" fill="%s" text-anchor="end">threshold %.3g</text>`+"\n", x(t.Coverage)-8, y(t.Accuracy)+16+float64(14*i), col, t.Threshold)
 		ly := float64(marginT + 10 + 70*i)
 		lx := float64(plotW - marginR + 14)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"/>`+"\n", lx, ly, lx+20, ly, col)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`+"\n", lx+26, ly+4, html.EscapeString(r.Config))
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11">AURC %.3f</text>`+"\n", lx+26, ly+19, r.AURC)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11">○ threshold: %.0f%% answered,</text>`+"\n", lx+26, ly+33, 100*t.Coverage)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11">○ threshold %.3g: %.0f%% answered,</text>`+"\n", lx+26, ly+33, t.Threshold, 100*t.Coverage)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11">%.0f%% of them right</text>`+"\n", lx+26, ly+46, 100*t.Accuracy)
 	}
 	if len(reports) > 0 {
