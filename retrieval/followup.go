@@ -125,16 +125,21 @@ func (ix *Index) withContext(s *snapshot, qt queryTerms, qs []string) (queryTerm
 	return qt, cc
 }
 
+// earlierContextCredit is how much an earlier question's word counts when
+// it is found only in a passage's context: more than a follow-up's own
+// word there (contextCredit), because the earlier question says which
+// story is meant and the follow-up which sentence of it ("who attended?"
+// after a question about a meeting is answered by a paragraph of that
+// meeting's article that need not name the meeting again); less than the
+// word in the passage itself, so that of two paragraphs of the story the
+// one that states it wins.
+const earlierContextCredit = 0.75
+
 // contextCreditOf is how much term i counts when it is found only in a
 // passage's context (its article's title and lead, the paragraph before).
-// A follow-up's own word found there is weak evidence (contextCredit); an
-// earlier question's word found there counts in full, because the earlier
-// question says which story is meant and the follow-up which sentence of
-// it: "who attended?" after a question about a meeting is answered by a
-// paragraph of that meeting's article that need not name the meeting again.
 func (qt queryTerms) contextCreditOf(i int) float64 {
 	if i < len(qt.earlier) && qt.earlier[i] {
-		return 1
+		return earlierContextCredit
 	}
 	return contextCredit
 }
