@@ -13,8 +13,8 @@ import (
 // (testdata/followup_questions.jsonl) with and without the earlier
 // questions, under the honest metric (an abstention is never a hit). The
 // set was written before the context weighting, but the method was revised
-// once after a first run on it, so it is a development set, not a held-out
-// one. Floors sit a little under the figures measured when they were set
+// twice after runs on it (see README), so it is a development set, not a
+// held-out one. Floors sit a little under the figures measured when they were set
 // (see the log lines).
 func TestFollowupContext(t *testing.T) {
 	ctx := context.Background()
