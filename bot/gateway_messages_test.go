@@ -293,6 +293,25 @@ func TestGatewayMessages(t *testing.T) {
 		}
 	})
 
+	t.Run("DM reply to an answer is a follow-up", func(t *testing.T) {
+		first := send(chatMessage("1015", "", "601", "who met Baradar in Kabul?"))
+		answer := first.posts()[0].Body
+		m := chatMessage("1016", "", "601", "when was that?")
+		m["type"] = 19
+		m["message_reference"] = map[string]any{"message_id": "posted-x", "channel_id": "601"}
+		m["referenced_message"] = map[string]any{"id": "posted-x", "channel_id": "601", "type": 0, "content": answer["content"],
+			"author": fakeBotUser, "timestamp": "2026-12-01T08:00:00.000000+00:00"}
+		mc := send(m)
+		posts := mc.posts()
+		if len(posts) != 1 || referenceOf(posts[0]) != "1016" {
+			t.Fatalf("calls %+v", mc.calls)
+		}
+		if c, _ := posts[0].Body["content"].(string); !strings.Contains(c, "Read with the earlier question: “who met Baradar in Kabul?”") ||
+			!strings.Contains(embedTexts(posts[0].Body), "Baradar in Kabul on Monday") {
+			t.Errorf("DM follow-up: %q\n%s", c, embedTexts(posts[0].Body))
+		}
+	})
+
 	t.Run("no thread permission: inline reply", func(t *testing.T) {
 		mc := send(chatMessage("1012", "guild-1", "300", "<@900> "+first, fakeBotUser))
 		posts := mc.posts()
@@ -349,7 +368,7 @@ func TestGatewayMessages(t *testing.T) {
 			t.Errorf("observed %+v", o)
 		}
 	}
-	want := map[string]int{"command/ok": 1, "mention/ok": 3, "followup/ok": 2, "claim/ok": 1, "mention/forbidden_channel": 1, "mention/help": 1, "dm/ok": 1}
+	want := map[string]int{"command/ok": 1, "mention/ok": 3, "followup/ok": 3, "claim/ok": 1, "mention/forbidden_channel": 1, "mention/help": 1, "dm/ok": 2}
 	for k, n := range want {
 		if outcomes[k] != n {
 			t.Errorf("observed %v, want %v", outcomes, want)

@@ -178,6 +178,11 @@ func (x *msgExchange) run(ctx context.Context) {
 		}
 		if x.inThread {
 			q.Context = x.th.questions
+		} else if prev := x.repliedAnswer(); prev != "" {
+			// A reply to one of citebot's answers (in a DM, or inline in a
+			// channel) is a follow-up to the question it answered.
+			q.Context = []string{prev}
+			x.obs.Command = msgFollowup
 		}
 	}
 	x.obs.Query = q.Text
@@ -203,7 +208,7 @@ func (x *msgExchange) run(ctx context.Context) {
 	if checked != "" {
 		rep.data.Content = clampText(checked+"\n"+rep.data.Content, maxContent)
 	}
-	x.deliver(ctx, sendOf(rep.data), threadName(threadPrefix, q.Text), q.Text)
+	x.deliver(ctx, sendOf(rep.data), threadName(threadPrefix, q.Text), append(append([]string(nil), q.Context...), q.Text))
 }
 
 // channelAllowed applies the channel allowlist to a guild message; a
@@ -294,15 +299,16 @@ func unescapeMarkdown(s string) string {
 }
 
 // deliver posts an answer: in a new thread started from the message when
-// that is possible, else as a reply to it. asked is remembered as the new
-// thread's first question, or as the next question of a citebot thread.
-func (x *msgExchange) deliver(ctx context.Context, msg *discordgo.MessageSend, name, asked string) {
+// that is possible, else as a reply to it. asked (the context read with it,
+// then the question) is remembered as the new thread's questions; in a
+// citebot thread the question is remembered as its next one.
+func (x *msgExchange) deliver(ctx context.Context, msg *discordgo.MessageSend, name string, asked []string) {
 	m := x.m
 	if !x.dm && !x.inThread && x.parent == "" {
 		tid, err := x.p.StartThread(ctx, m.ChannelID, m.ID, name)
 		if err == nil {
 			if err = x.p.Send(ctx, tid, msg); err == nil {
-				x.r.threads.asked(tid, m.ChannelID, asked)
+				x.r.threads.adopt(tid, m.ChannelID, asked)
 				x.attrs = append(x.attrs, slog.Bool("thread", true))
 				return
 			}
@@ -318,8 +324,17 @@ func (x *msgExchange) deliver(ctx context.Context, msg *discordgo.MessageSend, n
 		return
 	}
 	if x.inThread {
-		x.r.threads.asked(m.ChannelID, x.th.parent, asked)
+		x.r.threads.asked(m.ChannelID, x.th.parent, asked[len(asked)-1])
 	}
+}
+
+// repliedAnswer is the question of the citebot answer m replies to, or "".
+func (x *msgExchange) repliedAnswer() string {
+	ref := x.m.ReferencedMessage
+	if ref == nil || x.m.MessageReference == nil || ref.Author == nil || ref.Author.ID != x.self {
+		return ""
+	}
+	return answeredQuestion(ref.Content)
 }
 
 // replyText answers the message inline with a short text, unless the
