@@ -233,8 +233,49 @@ func statusOf(err error) int {
 	return 0
 }
 
+// clientError is the client's error without its wrapping: the innermost
+// cause ("dial tcp …: connection refused") or Weaviate's message, with
+// the status when there is one.
+type clientError struct {
+	status int
+	msg    string
+	cause  error
+}
+
+func (e *clientError) Error() string {
+	if e.status > 0 {
+		return fmt.Sprintf("status %d: %s", e.status, e.msg)
+	}
+	return e.msg
+}
+
+func (e *clientError) Unwrap() error { return e.cause }
+
+func simplify(err error) error {
+	var we *fault.WeaviateClientError
+	if !errors.As(err, &we) {
+		return err
+	}
+	for depth := 0; depth < 8; depth++ {
+		if we.IsUnexpectedStatusCode {
+			return &clientError{status: we.StatusCode, msg: strings.TrimSpace(we.Msg), cause: err}
+		}
+		next := we.DerivedFromError
+		var inner *fault.WeaviateClientError
+		if next == nil {
+			return &clientError{msg: we.Msg, cause: err}
+		}
+		if !errors.As(next, &inner) {
+			return &clientError{msg: next.Error(), cause: next}
+		}
+		we = inner
+	}
+	return err
+}
+
 // nodeError names the node and classifies err.
 func nodeError(u string, err error) error {
+	err = simplify(err)
 	switch st := statusOf(err); {
 	case st == http.StatusUnauthorized || st == http.StatusForbidden:
 		return fmt.Errorf("weaviate at %s: %w (CITEBOT_WEAVIATE_API_KEY; status %d)", u, ErrUnauthorized, st)
@@ -347,3 +388,9 @@ func (s *Store) checkClass(cls *models.Class) error {
 }
 
 func strfmtUUID(s string) strfmt.UUID { return strfmt.UUID(s) }
+
+// PassageURL is the REST address of passage id's object on the node at
+// base (for operators inspecting one replica: add ?node_name=NODE).
+func (s *Store) PassageURL(base, id string) string {
+	return strings.TrimRight(base, "/") + "/v1/objects/" + s.passages + "/" + objectID(s.passages, id)
+}

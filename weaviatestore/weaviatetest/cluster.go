@@ -215,6 +215,20 @@ func (c *Cluster) start(i int) {
 	nd.mu.Lock()
 	nd.cmd, nd.exited = cmd, exited
 	nd.mu.Unlock()
+	// The next node joins this one's gossip, and a node whose join fails
+	// exits: wait until it listens.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", nd.gossip), time.Second)
+		if err == nil {
+			conn.Close()
+			return
+		}
+		if !nd.running() || time.Now().After(deadline) {
+			c.t.Fatalf("%s never listened on its gossip port:\n%s", nd.Name, c.Log(i))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func (nd *Node) running() bool {
@@ -252,7 +266,11 @@ func (c *Cluster) WaitReady(i int, timeout time.Duration) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	c.t.Fatalf("%s not ready after %v:\n%s", nd.Name, timeout, c.Log(i))
+	var logs strings.Builder
+	for k := range c.Nodes {
+		fmt.Fprintf(&logs, "--- %s (running %v):\n%s\n", c.Nodes[k].Name, c.Nodes[k].running(), c.Log(k))
+	}
+	c.t.Fatalf("%s not ready after %v:\n%s", nd.Name, timeout, logs.String())
 }
 
 // Kill sends SIGKILL to node i and waits until it is gone.
@@ -266,6 +284,20 @@ func (c *Cluster) Restart(i int) {
 	}
 	c.start(i)
 	c.WaitReady(i, 60*time.Second)
+}
+
+// RestartAll starts every stopped node again on its data and waits until
+// all are ready (a Raft cluster needs its quorum back before any is).
+func (c *Cluster) RestartAll() {
+	c.t.Helper()
+	for i, nd := range c.Nodes {
+		if !nd.running() {
+			c.start(i)
+		}
+	}
+	for i := range c.Nodes {
+		c.WaitReady(i, 90*time.Second)
+	}
 }
 
 // signal sends sig to node i's process and waits for it to exit, killing
