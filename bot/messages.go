@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -211,93 +209,6 @@ func (x *msgExchange) run(ctx context.Context) {
 	x.deliver(ctx, sendOf(rep.data), threadName(threadPrefix, q.Text), append(append([]string(nil), q.Context...), q.Text))
 }
 
-// channelAllowed applies the channel allowlist to a guild message; a
-// thread is allowed when its channel is. A channel that could not be looked
-// up counts as not listed.
-func (x *msgExchange) channelAllowed() bool {
-	return x.r.channelAllowed(x.m.ChannelID) || x.parent != "" && x.r.allowed[x.parent]
-}
-
-// lookUpChannel finds out whether a guild channel citebot does not
-// remember is a thread (answers there are inline replies, and the
-// allowlist goes by its channel), and recovers a thread citebot started
-// before a restart or on another replica from its own answers there.
-// Plain channels are remembered, so a channel is looked up once.
-func (x *msgExchange) lookUpChannel(ctx context.Context) {
-	ch := x.m.ChannelID
-	if x.r.plain.has(ch) {
-		return
-	}
-	info, err := x.p.Channel(ctx, ch)
-	if err != nil {
-		x.attrs = append(x.attrs, slog.String("channel_error", err.Error()))
-		return
-	}
-	if !info.Thread {
-		x.r.plain.add(ch)
-		return
-	}
-	x.parent = info.Parent
-	if info.Owner != x.self {
-		return
-	}
-	recent, err := x.p.Recent(ctx, ch, recoverMessages)
-	if err != nil {
-		x.attrs = append(x.attrs, slog.String("recover_error", err.Error()))
-	}
-	var qs []string
-	for i := len(recent) - 1; i >= 0; i-- { // oldest first
-		if m := recent[i]; m != nil && m.Author != nil && m.Author.ID == x.self {
-			if q := answeredQuestion(m.Content); q != "" {
-				qs = append(qs, q)
-			}
-		}
-	}
-	x.r.threads.adopt(ch, info.Parent, qs)
-	x.th, x.inThread = x.r.threads.get(ch)
-	x.obs.Command = msgFollowup
-	x.attrs = append(x.attrs, slog.Int("recovered_questions", len(qs)))
-}
-
-// recoverMessages is how many of a thread's latest messages are read to
-// recover its questions.
-const recoverMessages = 50
-
-// answeredQuestion is the question an answer of citebot's quotes on one
-// of its first lines ("**Q:** …", or "**Sources for:** …" under the line
-// naming the checked message), markdown escapes undone; "" for any other
-// message.
-func answeredQuestion(content string) string {
-	lines := strings.SplitN(content, "\n", 3)
-	for _, line := range lines[:min(len(lines), 2)] {
-		for _, prefix := range []string{"**Q:** ", "**Sources for:** "} {
-			if rest, ok := strings.CutPrefix(line, prefix); ok {
-				return strings.TrimSpace(unescapeMarkdown(rest))
-			}
-		}
-	}
-	return ""
-}
-
-// unescapeMarkdown undoes escapeMarkdown: backslash escapes and the
-// zero-width space that breaks mass mentions.
-func unescapeMarkdown(s string) string {
-	var b strings.Builder
-	escaped := false
-	for _, r := range s {
-		if !escaped && r == '\\' {
-			escaped = true
-			continue
-		}
-		escaped = false
-		if r == '\u200b' {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // deliver posts an answer: in a new thread started from the message when
 // that is possible, else as a reply to it. asked (the context read with it,
 // then the question) is remembered as the new thread's questions; in a
@@ -328,15 +239,6 @@ func (x *msgExchange) deliver(ctx context.Context, msg *discordgo.MessageSend, n
 	}
 }
 
-// repliedAnswer is the question of the citebot answer m replies to, or "".
-func (x *msgExchange) repliedAnswer() string {
-	ref := x.m.ReferencedMessage
-	if ref == nil || x.m.MessageReference == nil || ref.Author == nil || ref.Author.ID != x.self {
-		return ""
-	}
-	return answeredQuestion(ref.Content)
-}
-
 // replyText answers the message inline with a short text, unless the
 // message did not name the bot.
 func (x *msgExchange) replyText(ctx context.Context, text string) {
@@ -354,35 +256,6 @@ func (x *msgExchange) replyText(ctx context.Context, text string) {
 func (x *msgExchange) reference() *discordgo.MessageReference {
 	no := false
 	return &discordgo.MessageReference{MessageID: x.m.ID, ChannelID: x.m.ChannelID, GuildID: x.m.GuildID, FailIfNotExists: &no}
-}
-
-// slowNotices remembers, per user, until when a "slow down" notice stands.
-// The zero value is ready; safe for concurrent use.
-type slowNotices struct {
-	mu    sync.Mutex
-	until map[string]time.Time
-}
-
-// first reports whether user should be told to slow down now, and if so
-// silences further notices for wait.
-func (n *slowNotices) first(user string, now time.Time, wait time.Duration) bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if t, ok := n.until[user]; ok && now.Before(t) {
-		return false
-	}
-	if n.until == nil || len(n.until) >= maxLimiters {
-		for u, t := range n.until {
-			if !now.Before(t) {
-				delete(n.until, u)
-			}
-		}
-		if n.until == nil || len(n.until) >= maxLimiters {
-			n.until = map[string]time.Time{}
-		}
-	}
-	n.until[user] = now.Add(wait)
-	return true
 }
 
 // sendOf turns rendered message data into a channel message.

@@ -73,3 +73,32 @@ func (l *userLimiter) prune(now time.Time) {
 func waitSeconds(d time.Duration) int {
 	return int(math.Max(1, math.Ceil(d.Seconds())))
 }
+
+// slowNotices remembers, per user, until when a "slow down" notice stands.
+// The zero value is ready; safe for concurrent use.
+type slowNotices struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+// first reports whether user should be told to slow down now, and if so
+// silences further notices for wait.
+func (n *slowNotices) first(user string, now time.Time, wait time.Duration) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if t, ok := n.until[user]; ok && now.Before(t) {
+		return false
+	}
+	if n.until == nil || len(n.until) >= maxLimiters {
+		for u, t := range n.until {
+			if !now.Before(t) {
+				delete(n.until, u)
+			}
+		}
+		if n.until == nil || len(n.until) >= maxLimiters {
+			n.until = map[string]time.Time{}
+		}
+	}
+	n.until[user] = now.Add(wait)
+	return true
+}
