@@ -165,6 +165,8 @@ func TestRenderGolden(t *testing.T) {
 			result(arts[2], 1, 3, sent(longWords(9000), true)),
 		}}, answerView{Kind: "ask", StateID: "s1"}, "ask"},
 		{"findsources", retrieval.Answer{Query: "Qatar met the Taliban", Total: 1, Results: normal.Results[:1]}, answerView{Kind: "findsources", Private: true, StateID: "s1"}, "ask"},
+		{"ask_followup", retrieval.Answer{Query: "when was *that*?", Total: 1, Results: normal.Results[:1],
+			ReadWith: []string{"who is Baradar?", "who met _Baradar_ in Kabul?"}}, answerView{Kind: "ask", StateID: "s1"}, "ask"},
 		{"search_normal", normal, answerView{Kind: "search", StateID: "s1"}, "search"},
 		{"search_page2", retrieval.Answer{Query: normal.Query, Total: 4, Results: normal.Results[2:3]}, answerView{Kind: "search", StateID: "s1", Offset: 3}, "search"},
 	}
