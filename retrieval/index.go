@@ -114,6 +114,8 @@ type snapshot struct {
 	// terms is set on a seed loaded from disk only: persisted analyzed
 	// terms, so a restart need not tokenize unchanged passages.
 	terms *termTable
+	// counts are the term counts the BM25 index was built from (terms.go).
+	counts *termTable
 	// ivf is set on a seed loaded from disk only: the persisted partition
 	// layout of the dense store (ivffile.go), so a restart trains nothing.
 	ivf *storeSeed

@@ -245,8 +245,9 @@ func (s *store) update(ctx context.Context, old *storeLayout, docs []storeDoc) (
 		}
 		todo = append(todo, i)
 	}
+	var gone []string
 	if present != old.n {
-		// Some old document is gone (or moved): find its partition.
+		// Some old document is gone: find its partition.
 		seen := make(map[string]bool, len(docs))
 		for _, d := range docs {
 			seen[d.ID] = true
@@ -254,6 +255,7 @@ func (s *store) update(ctx context.Context, old *storeLayout, docs []storeDoc) (
 		for id, at := range old.loc {
 			if !seen[id] {
 				dirty[at.part] = true
+				gone = append(gone, id)
 			}
 		}
 	}
@@ -287,10 +289,19 @@ func (s *store) update(ctx context.Context, old *storeLayout, docs []storeDoc) (
 			return nil, err
 		}
 	}
-	if len(rebuild) == 0 {
-		l.loc = old.loc // nothing moved
-	} else {
-		l.index()
+	l.loc = old.loc // nothing moved
+	if len(rebuild) > 0 {
+		// Cloning the map and fixing the few documents of rebuilt
+		// partitions is several times cheaper than indexing all anew.
+		l.loc = maps.Clone(old.loc)
+		for _, id := range gone {
+			delete(l.loc, id)
+		}
+		for _, p := range rebuild {
+			for i, d := range l.parts[p].members {
+				l.loc[d.ID] = docLoc{part: int32(p), idx: int32(i)}
+			}
+		}
 	}
 	return l, nil
 }

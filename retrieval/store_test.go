@@ -184,6 +184,7 @@ func TestStoreUpdateTouchesOnlyItsPartitions(t *testing.T) {
 	if n := rebuilt(l0, l1); n != wantRebuilt || l1.parts[from] == l0.parts[from] || l1.parts[to] == l0.parts[to] {
 		t.Errorf("one changed document (partition %d → %d): %d partitions rebuilt, want %d", from, to, n, wantRebuilt)
 	}
+	checkLoc(t, l1)
 	if at := l1.loc[changed[7].ID]; at.part != to || !sameDoc(&l1.parts[at.part].members[at.idx], &changed[7]) {
 		t.Errorf("changed document at %+v, want partition %d holding the new vector", at, to)
 	}
@@ -205,6 +206,24 @@ func TestStoreUpdateTouchesOnlyItsPartitions(t *testing.T) {
 	}
 	if _, ok := l2.loc[docs[100].ID]; ok {
 		t.Errorf("removed document still located")
+	}
+	checkLoc(t, l2)
+}
+
+// checkLoc checks that l.loc locates exactly l's documents.
+func checkLoc(t *testing.T, l *storeLayout) {
+	t.Helper()
+	n := 0
+	for p, part := range l.parts {
+		for i, d := range part.members {
+			n++
+			if at := l.loc[d.ID]; at != (docLoc{int32(p), int32(i)}) {
+				t.Fatalf("document %s is at %d/%d, located at %+v", d.ID, p, i, at)
+			}
+		}
+	}
+	if n != len(l.loc) || n != l.n {
+		t.Fatalf("%d documents, %d located, count %d", n, len(l.loc), l.n)
 	}
 }
 

@@ -24,8 +24,12 @@ type termTable struct {
 	byHash map[string]docTerms
 }
 
-// invertBM25 recovers every passage's term counts from s's postings.
+// invertBM25 recovers every passage's term counts from s's postings, or
+// returns those its build kept.
 func invertBM25(s *snapshot) *termTable {
+	if s != nil && s.counts != nil {
+		return s.counts
+	}
 	if s == nil || s.bm25 == nil {
 		return nil
 	}
@@ -50,7 +54,10 @@ func invertBM25(s *snapshot) *termTable {
 }
 
 // buildBM25 indexes s's passages, tokenizing only those whose content is
-// not in reuse (may be nil).
+// not in reuse (may be nil), and keeps the term counts in s.counts for the
+// next update and the next save: recovering them from the postings
+// (invertBM25) took ~0.7 s of CPU at 100k passages, most of what one
+// changed article cost.
 func (ix *Index) buildBM25(s *snapshot, reuse *termTable) *bm25Index {
 	var dict []string
 	if reuse != nil {
@@ -81,6 +88,11 @@ func (ix *Index) buildBM25(s *snapshot, reuse *termTable) *bm25Index {
 			docs[i] = countTerms(terms[k], ids, &dict)
 		}
 	}
+	tt := &termTable{dict: dict, byHash: make(map[string]docTerms, len(docs))}
+	for i, d := range docs {
+		tt.byHash[s.hashes[i]] = d
+	}
+	s.counts = tt
 	return newBM25Counts(dict, docs)
 }
 
@@ -109,7 +121,24 @@ func countTerms(terms []string, ids map[string]uint32, dict *[]string) docTerms 
 // newBM25Counts is newBM25 over term counts: the same index as newBM25 of
 // the term lists the counts came from (TestBM25CountsMatches pins this).
 func newBM25Counts(dict []string, docs []docTerms) *bm25Index {
+	// Two passes: count each term's postings, then fill slices cut from
+	// one array, rather than growing ~200k slices one posting at a time
+	// (half the cost of an update at 100k passages).
+	per := make([]int, len(dict))
+	all := 0
+	for _, d := range docs {
+		for _, id := range d.ids {
+			per[id]++
+		}
+		all += len(d.ids)
+	}
+	backing := make([]posting, all)
 	byID := make([][]posting, len(dict))
+	off := 0
+	for id, n := range per {
+		byID[id] = backing[off : off : off+n]
+		off += n
+	}
 	ix := &bm25Index{docLen: make([]int32, len(docs))}
 	var total int
 	for i, d := range docs {
@@ -144,6 +173,9 @@ const termSamples = 32
 func (ix *Index) reusableTerms(s, prev *snapshot) *termTable {
 	if prev == nil {
 		return nil
+	}
+	if prev.counts != nil {
+		return prev.counts // built in this process, by this analyzer
 	}
 	if prev.terms == nil {
 		return invertBM25(prev)
