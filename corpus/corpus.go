@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -122,3 +123,31 @@ type Warning struct {
 }
 
 func (w Warning) String() string { return w.File + ": " + w.Err.Error() }
+
+// Equal reports whether c and o hold the same articles and passages, every
+// field compared (metadata, paragraphs, links and passage text): a reload
+// of unchanged files is Equal to the corpus it reloads, and anything a
+// reader or a search could show differently is not.
+func (c *Corpus) Equal(o *Corpus) bool {
+	if c == nil || o == nil {
+		return c == o
+	}
+	return slices.EqualFunc(c.Articles, o.Articles, articleEqual) &&
+		slices.EqualFunc(c.Passages, o.Passages, passageEqual)
+}
+
+func articleEqual(a, b *Article) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.ID == b.ID && a.Title == b.Title && a.Source == b.Source && a.Author == b.Author &&
+		a.Published == b.Published && a.URL == b.URL && a.File == b.File &&
+		slices.EqualFunc(a.Paragraphs, b.Paragraphs, func(p, q Paragraph) bool {
+			return p.N == q.N && p.Section == q.Section && p.Text == q.Text && slices.Equal(p.Links, q.Links)
+		})
+}
+
+func passageEqual(p, q Passage) bool {
+	return p.ID == q.ID && p.DocID == q.DocID && p.Paragraph == q.Paragraph && p.Part == q.Part &&
+		p.Section == q.Section && p.Text == q.Text && slices.Equal(p.Links, q.Links)
+}

@@ -11,7 +11,7 @@ func TestBenchPersistSmall(t *testing.T) {
 	if err := BenchPersist(context.Background(), 200, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"restart (0 embedded)", "one article changed", "embedded 10,"} {
+	for _, want := range []string{"restart (0 embedded)", "one article changed", "embedded 10,", "no-op reload"} {
 		if !bytes.Contains(out.Bytes(), []byte(want)) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

@@ -95,6 +95,9 @@ type UpdateStats struct {
 	Added, Changed, Removed, Kept int
 	Embedded                      int
 	Duration                      time.Duration
+	// Unchanged is set when the corpus equalled the live snapshot's and
+	// nothing was rebuilt (every passage counts as Kept).
+	Unchanged bool
 }
 
 // snapshot is one immutable generation of the index. Nothing in it is
@@ -169,7 +172,19 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus) (UpdateStats, err
 	}
 	ix.updateMu.Lock()
 	defer ix.updateMu.Unlock()
-	return ix.updateFrom(ctx, c, ix.snap.Load())
+	start := time.Now()
+	prev := ix.snap.Load()
+	// A reload of unchanged files (an fsnotify event for a file saved
+	// as it was, the first rescan after start) rebuilds nothing: at 100k
+	// passages a rebuild costs ~1.5 s of CPU and doubles the heap for a
+	// while, the comparison a few milliseconds.
+	if prev != nil && prev.corpus.Equal(c) {
+		ix.log.Debug("corpus unchanged; index not rebuilt", "passages", len(prev.passages))
+		st := UpdateStats{Kept: len(prev.passages), Unchanged: true, Duration: time.Since(start)}
+		ix.last.Store(&st)
+		return st, nil
+	}
+	return ix.updateFrom(ctx, c, prev)
 }
 
 // updateFrom builds a snapshot of c reusing prev's vectors, publishes it and

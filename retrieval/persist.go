@@ -238,8 +238,9 @@ func (ix *Index) published(ctx context.Context, s *snapshot, st UpdateStats) {
 	}
 }
 
-// LastStats reports what the last successful build did; for the first one
-// (NewIndex) the counts are against the persisted index, if one was used.
+// LastStats reports what the last successful build (or Update of an
+// unchanged corpus, Unchanged set) did; for the first one (NewIndex) the
+// counts are against the persisted index, if one was used.
 func (ix *Index) LastStats() UpdateStats {
 	if st := ix.last.Load(); st != nil {
 		return *st
