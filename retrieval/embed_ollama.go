@@ -70,6 +70,11 @@ func NewOllamaEmbedder(cfg OllamaConfig) (*OllamaEmbedder, error) {
 // Name is "ollama:<model>", then "+p<hash>" when prefixes are in use.
 func (e *OllamaEmbedder) Name() string { return e.r.name }
 
+// Endpoint is the server's base URL, without credentials: the same model
+// name on another server may be another model, so IndexDir keeps their
+// vectors apart.
+func (e *OllamaEmbedder) Endpoint() string { return e.r.endpoint }
+
 // Dim is the vector length learned from the first response, 0 before it.
 func (e *OllamaEmbedder) Dim() int { return e.r.Dim() }
 

@@ -82,6 +82,11 @@ func NewOpenAIEmbedder(cfg OpenAIConfig) (*OpenAIEmbedder, error) {
 // when prefixes are in use, so any change to them changes the index identity.
 func (e *OpenAIEmbedder) Name() string { return e.r.name }
 
+// Endpoint is the server's base URL, without credentials: the same model
+// name on another server may be another model, so IndexDir keeps their
+// vectors apart.
+func (e *OpenAIEmbedder) Endpoint() string { return e.r.endpoint }
+
 // Dim is the vector length: Dimensions when configured, else learned from
 // the first response and 0 before it.
 func (e *OpenAIEmbedder) Dim() int { return e.r.Dim() }

@@ -22,6 +22,8 @@ type remoteEmbedder struct {
 	batchSize   int
 	dim         atomic.Int64
 	http        *httpCaller
+	// endpoint is the server's base URL without credentials (Endpoint).
+	endpoint string
 	// encode builds one request body; decode returns one vector per text in
 	// input order.
 	encode func(texts []string) ([]byte, error)
@@ -79,6 +81,10 @@ func newRemoteEmbedder(provider string, s remoteSettings) (*remoteEmbedder, erro
 		http:        newHTTPCaller(s.client, base.JoinPath(strings.Split(s.path, "/")...), s.timeout, s.maxRetries, s.apiKey),
 	}
 	r.dim.Store(int64(s.dims))
+	ep := *base
+	ep.User = nil
+	ep.Host = strings.ToLower(ep.Host)
+	r.endpoint = strings.TrimRight(ep.String(), "/")
 	return r, nil
 }
 

@@ -170,20 +170,21 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus) (UpdateStats, err
 	if c == nil {
 		return UpdateStats{}, errors.New("retrieval: nil corpus")
 	}
-	ix.updateMu.Lock()
-	defer ix.updateMu.Unlock()
 	start := time.Now()
-	prev := ix.snap.Load()
 	// A reload of unchanged files (an fsnotify event for a file saved
 	// as it was, the first rescan after start) rebuilds nothing: at 100k
 	// passages a rebuild costs ~1.5 s of CPU and doubles the heap for a
-	// while, the comparison a few milliseconds.
-	if prev != nil && prev.corpus.Equal(c) {
+	// while. The check needs no lock (snapshots are immutable), so it does
+	// not wait for a background retraining either.
+	if prev := ix.snap.Load(); prev != nil && prev.corpus.Equal(c) {
 		ix.log.Debug("corpus unchanged; index not rebuilt", "passages", len(prev.passages))
 		st := UpdateStats{Kept: len(prev.passages), Unchanged: true, Duration: time.Since(start)}
 		ix.last.Store(&st)
 		return st, nil
 	}
+	ix.updateMu.Lock()
+	defer ix.updateMu.Unlock()
+	prev := ix.snap.Load()
 	return ix.updateFrom(ctx, c, prev)
 }
 

@@ -53,3 +53,23 @@ func TestUpdateUnchangedCorpusSkipsRebuild(t *testing.T) {
 		t.Errorf("article title %q after the update", a.Title)
 	}
 }
+
+// BenchmarkNoopReload100k measures the Update of a 100k-passage index with
+// an equal, freshly copied corpus (what a reload of unchanged files gives):
+// go test ./retrieval -run '^$' -bench NoopReload100k -benchmem
+func BenchmarkNoopReload100k(b *testing.B) {
+	ctx := context.Background()
+	c := SyntheticCorpus(100000, 42)
+	ix, err := NewIndex(ctx, c, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	same := cloneCorpus(c)
+	b.ResetTimer()
+	for b.Loop() {
+		st, err := ix.Update(ctx, same)
+		if err != nil || !st.Unchanged {
+			b.Fatalf("%+v %v", st, err)
+		}
+	}
+}

@@ -248,6 +248,14 @@ func (ix *Index) LastStats() UpdateStats {
 	return UpdateStats{}
 }
 
+// Path is the directory the index persists to, "" when it is memory-only.
+func (ix *Index) Path() string {
+	if ix.per == nil {
+		return ""
+	}
+	return ix.per.dir
+}
+
 // Save writes the current snapshot to the index directory unless it is
 // already saved. It is a no-op for a memory-only index. NewIndex and Update
 // save on their own and only log a failure; call Save to learn of it.

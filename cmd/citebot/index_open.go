@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"citebot/corpus"
 	"citebot/retrieval"
@@ -90,6 +91,7 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writ
 	if err != nil {
 		return nil, err
 	}
+	path := indexPath(c, emb, log)
 	if wrap != nil {
 		emb = wrap(emb)
 	}
@@ -101,13 +103,35 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writ
 		AbstainThreshold: c.AbstainThreshold,
 		ANNProbes:        c.ANNProbes,
 		ANNMinPassages:   c.ANNMin,
-		Path:             c.Index,
+		Path:             path,
 		Progress:         retrieval.NewProgressPrinter(progress, isTerminal(progress), log),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building the index with %s: %w", emb.Name(), err)
 	}
 	return ix, nil
+}
+
+// indexOff reports whether CITEBOT_INDEX keeps the index in memory only.
+func indexOff(c config) bool { return strings.EqualFold(c.Index, "off") }
+
+// indexPath is emb's own directory under CITEBOT_INDEX ("off" stays off).
+// An index saved by emb directly in CITEBOT_INDEX (the layout before each
+// configuration had its own directory) moves there, so the upgrade embeds
+// nothing again. Call it with the embedder itself, before any wrapper.
+func indexPath(c config, emb retrieval.Embedder, log *slog.Logger) string {
+	if indexOff(c) {
+		return "off"
+	}
+	dir := retrieval.IndexDir(c.Index, emb)
+	moved, err := retrieval.AdoptLegacyIndex(c.Index, dir, emb)
+	switch {
+	case err != nil:
+		log.Warn("the index saved directly in CITEBOT_INDEX could not be moved into its configuration's directory", "dir", dir, "error", err)
+	case moved:
+		log.Info("moved the index into its configuration's directory", "from", c.Index, "dir", dir)
+	}
+	return dir
 }
 
 // isTerminal reports whether w is a character device (a terminal), where
