@@ -175,8 +175,9 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus) (UpdateStats, err
 	// as it was, the first rescan after start) rebuilds nothing: at 100k
 	// passages a rebuild costs ~1.5 s of CPU and doubles the heap for a
 	// while. The check needs no lock (snapshots are immutable), so it does
-	// not wait for a background retraining either.
-	if prev := ix.snap.Load(); prev != nil && prev.corpus.Equal(c) {
+	// not wait for a background retraining either. The very corpus value
+	// the snapshot holds may have been edited in place: that rebuilds.
+	if prev := ix.snap.Load(); prev != nil && prev.corpus != c && prev.corpus.Equal(c) {
 		ix.log.Debug("corpus unchanged; index not rebuilt", "passages", len(prev.passages))
 		st := UpdateStats{Kept: len(prev.passages), Unchanged: true, Duration: time.Since(start)}
 		ix.last.Store(&st)
