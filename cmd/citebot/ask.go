@@ -70,6 +70,27 @@ func (e *earlierQuestions) Set(v string) error {
 	return nil
 }
 
+// knownSource returns the corpus's spelling of the publisher typed
+// (case-insensitive), or an error naming the known ones, as the bot says
+// for an unknown source instead of "no passage answers".
+func knownSource(ix *retrieval.Index, typed string) (string, error) {
+	typed = strings.TrimSpace(typed)
+	if typed == "" {
+		return "", nil
+	}
+	srcs := ix.Sources()
+	for _, s := range srcs {
+		if strings.EqualFold(s, typed) {
+			return s, nil
+		}
+	}
+	list := strings.Join(srcs, ", ")
+	if len(srcs) > 10 {
+		list = strings.Join(srcs[:10], ", ") + ", …"
+	}
+	return "", fmt.Errorf("-source: the corpus has no source %q; its sources are %s ('citebot corpus' lists them)", typed, list)
+}
+
 // queryArg joins the positional arguments into the query text.
 func queryArg(pos []string, usage, what string) (string, error) {
 	q := strings.TrimSpace(strings.Join(pos, " "))
@@ -89,6 +110,14 @@ func (e *env) searchOnce(ctx context.Context, q retrieval.Query, usage string) (
 	ix, err := openIndex(ctx, c, e.cliLogger(c), e.stderr, nil)
 	if err != nil {
 		return retrieval.Answer{}, c, err
+	}
+	if q.Source, err = knownSource(ix, q.Source); err != nil {
+		return retrieval.Answer{}, c, usagef(usage, "%v", err)
+	}
+	if q.DocID != "" {
+		if _, ok := ix.Article(q.DocID); !ok {
+			return retrieval.Answer{}, c, usagef(usage, "-article: the corpus has no article %q ('citebot corpus' lists them)", q.DocID)
+		}
 	}
 	ans, err := ix.Search(ctx, q)
 	if errors.Is(err, retrieval.ErrEmptyQuery) || errors.Is(err, retrieval.ErrQueryTooLong) {
