@@ -9,8 +9,14 @@ const (
 	// score is at least this share of the best one.
 	nearlyAsGood = 0.8
 	// shortSentence: a lone answering sentence shorter than this (in runes)
-	// is quoted with a neighbour for context.
-	shortSentence = 80
+	// is quoted with a neighbour for context. The answer is often in the
+	// sentence next to the one that restates the question: at 80 the
+	// quoted excerpt missed the answer for 10% of the SQuAD questions whose
+	// passage held it, at 160 for 5% (bundled sets unchanged or better).
+	shortSentence = 160
+	// openingShort: an opening sentence shorter than this is quoted with
+	// the next one when no sentence matches.
+	openingShort = 160
 )
 
 // pickExcerpt quotes the 1–3 consecutive sentences of text that best answer
@@ -66,7 +72,7 @@ func openingExcerpt(text string, spans []span) Excerpt {
 		return Excerpt{}
 	}
 	ex := Excerpt{Sentences: []Sentence{{Text: text[spans[0].start:spans[0].end]}}}
-	if len(spans) > 1 && spans[0].end-spans[0].start < shortSentence*2 {
+	if len(spans) > 1 && spans[0].end-spans[0].start < openingShort {
 		ex.Sentences = append(ex.Sentences, Sentence{Text: text[spans[1].start:spans[1].end]})
 	}
 	return ex

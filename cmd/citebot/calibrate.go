@@ -82,6 +82,11 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	log := e.cliLogger(c)
+	// One embedder for every set: a model loads once.
+	emb, err := newEmbedder(c, log)
+	if err != nil {
+		return &configError{fmt.Errorf("CITEBOT_EMBEDDER=%s: %w", c.Embedder, err)}
+	}
 	// groups are the corpora: each SQuAD file, and the question files
 	// together (they share one corpus).
 	type group struct {
@@ -95,7 +100,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		outs, name, err := calibrationOutcomes(ctx, e, c, set)
+		outs, name, err := calibrationOutcomes(ctx, e, c, set, emb)
 		if err != nil {
 			return err
 		}
@@ -109,7 +114,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
-			outs, name, err := calibrationOutcomes(ctx, e, c, set)
+			outs, name, err := calibrationOutcomes(ctx, e, c, set, emb)
 			if err != nil {
 				return err
 			}
@@ -182,8 +187,8 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 
 // calibrationOutcomes runs a set's questions in hybrid mode and returns
 // the outcomes with their signals, and the embedder's name.
-func calibrationOutcomes(ctx context.Context, e *env, c config, set *evalSet) ([]eval.Outcome, string, error) {
-	ix, err := evalIndex(ctx, e, c, set.corpus)
+func calibrationOutcomes(ctx context.Context, e *env, c config, set *evalSet, emb retrieval.Embedder) ([]eval.Outcome, string, error) {
+	ix, err := evalIndex(ctx, e, c, set.corpus, emb)
 	if err != nil {
 		return nil, "", err
 	}

@@ -154,7 +154,7 @@ func loadEvalSet(c config, squad, corpusDir string, pos []string, log interface 
 // runEvalSet runs the set on an in-memory index with the configured embedder,
 // hybrid and BM25 alone.
 func runEvalSet(ctx context.Context, e *env, c config, set *evalSet) ([]eval.Report, error) {
-	ix, err := evalIndex(ctx, e, c, set.corpus)
+	ix, err := evalIndex(ctx, e, c, set.corpus, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -170,13 +170,15 @@ func runEvalSet(ctx context.Context, e *env, c config, set *evalSet) ([]eval.Rep
 	return reps, nil
 }
 
-// evalIndex builds an in-memory index of cp with the configured embedder
-// and abstention settings.
-func evalIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus) (*retrieval.Index, error) {
+// evalIndex builds an in-memory index of cp with emb (nil: the
+// configured embedder) and the configured abstention settings.
+func evalIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus, emb retrieval.Embedder) (*retrieval.Index, error) {
 	log := e.cliLogger(c)
-	emb, err := newEmbedder(c, log)
-	if err != nil {
-		return nil, &configError{fmt.Errorf("CITEBOT_EMBEDDER=%s: %w", c.Embedder, err)}
+	if emb == nil {
+		var err error
+		if emb, err = newEmbedder(c, log); err != nil {
+			return nil, &configError{fmt.Errorf("CITEBOT_EMBEDDER=%s: %w", c.Embedder, err)}
+		}
 	}
 	cal, err := loadCalibration(c, emb.Name(), log)
 	if err != nil {
