@@ -89,3 +89,36 @@ func TestCalibrateWritesALoadableFile(t *testing.T) {
 		t.Errorf("bad calibration: exit %d, %q", code, errOut)
 	}
 }
+
+func TestEvalCorpusDir(t *testing.T) {
+	dir := t.TempDir()
+	articles := map[string]string{
+		"lighthouse.md": "---\ntitle: The red lighthouse\nsource: Coast Weekly\n---\n\nThe lighthouse keeper Ada Quist painted the tower red in 1931, after a storm stripped the old white paint.\n\nVisitors climb its 212 steps every summer.\n",
+		"glacier.md":    "---\ntitle: A glacier in retreat\nsource: Alpine News\n---\n\nThe Morteratsch glacier retreated four kilometres over the last century, surveyors said.\n\nIts tongue now ends far above the old railway station.\n",
+	}
+	for name, body := range articles {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	qs := filepath.Join(t.TempDir(), "q.jsonl")
+	lines := `{"q": "What colour did Ada Quist paint the lighthouse?", "gold": ["red"]}
+{"q": "How far did the Morteratsch glacier retreat?", "gold": ["four kilometres"]}
+{"q": "Which stock exchange listed the semiconductor firm?", "gold": []}
+`
+	if err := os.WriteFile(qs, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, map[string]string{"CITEBOT_INDEX": "off"}, "eval", "-corpus", dir, qs)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// hybrid: both answered at rank 1, the unanswerable one abstained.
+	fields := strings.Fields(strings.Split(out, "\n")[1])
+	if fields[0] != "hybrid" || fields[1] != "1.000" || fields[7] != "1.000" {
+		t.Errorf("hybrid row %q, want answered@1 1.000 and unanswerable abstained 1.000\n%s", fields, out)
+	}
+	if !strings.Contains(out, "3 questions (2 answerable, 1 unanswerable), 4 passages") {
+		t.Errorf("summary line missing:\n%s", out)
+	}
+}
