@@ -13,10 +13,29 @@ const (
 	kBlock     = 256 // k per pass: a 16 KiB panel slice
 )
 
-// packed is a k×n matrix in panels (n a multiple of panelWidth).
+// packed is a k×n matrix in panels (n a multiple of panelWidth), its
+// values in data, or, for weights that are fp16 in the model file, as the
+// fp16 bits in half (widened inside the micro-kernel: half the memory
+// traffic, the same values).
 type packed struct {
 	k, n int
 	data []float32
+	half []uint16
+}
+
+// packTransposedHalf is packTransposed for fp16 weights given as
+// little-endian bytes, keeping them fp16.
+func packTransposedHalf(w []byte, n, k int) packed {
+	p := packed{k: k, n: n, half: make([]uint16, n*k)}
+	for j := 0; j < n; j++ {
+		panel, col := j/panelWidth, j%panelWidth
+		base := panel * k * panelWidth
+		row := w[2*j*k : 2*(j+1)*k]
+		for kk := 0; kk < k; kk++ {
+			p.half[base+kk*panelWidth+col] = uint16(row[2*kk]) | uint16(row[2*kk+1])<<8
+		}
+	}
+	return p
 }
 
 // packTransposed packs the transpose of w, an n×k row-major matrix (a
@@ -100,10 +119,17 @@ func gemm(m int, a []float32, lda int, b packed, p0, p1 int, c []float32, ldc in
 	for k0 := 0; k0 < k; k0 += kBlock {
 		kc := min(kBlock, k-k0)
 		for p := p0; p < p1; p++ {
-			bp := b.data[p*k*panelWidth+k0*panelWidth:]
+			off := p*k*panelWidth + k0*panelWidth
+			kern := func(a []float32, lda int, c []float32, ldc int) {
+				if b.half != nil {
+					kernel6x16Half(kc, a, lda, b.half[off:], c, ldc)
+				} else {
+					kernel6x16(kc, a, lda, b.data[off:], c, ldc)
+				}
+			}
 			col := (p - p0) * panelWidth
 			for i := 0; i < full; i += kernelRows {
-				kernel6x16(kc, a[i*lda+k0:], lda, bp, c[i*ldc+col:], ldc)
+				kern(a[i*lda+k0:], lda, c[i*ldc+col:], ldc)
 			}
 			if rest > 0 {
 				sc := s.c[:]
@@ -111,7 +137,7 @@ func gemm(m int, a []float32, lda int, b packed, p0, p1 int, c []float32, ldc in
 					copy(sc[r*panelWidth:(r+1)*panelWidth], c[(full+r)*ldc+col:])
 				}
 				clear(sc[rest*panelWidth:])
-				kernel6x16(kc, s.a[k0:], k, bp, sc, panelWidth)
+				kern(s.a[k0:], k, sc, panelWidth)
 				for r := 0; r < rest; r++ {
 					copy(c[(full+r)*ldc+col:(full+r)*ldc+col+panelWidth], sc[r*panelWidth:(r+1)*panelWidth])
 				}
@@ -140,4 +166,13 @@ func kernel6x16Go(k int, a []float32, lda int, b []float32, c []float32, ldc int
 	for r := 0; r < kernelRows; r++ {
 		copy(c[r*ldc:r*ldc+panelWidth], acc[r][:])
 	}
+}
+
+// kernel6x16HalfGo is kernel6x16Go with B's panel as fp16 bits.
+func kernel6x16HalfGo(k int, a []float32, lda int, b []uint16, c []float32, ldc int) {
+	bf := make([]float32, k*panelWidth)
+	for i, h := range b[:k*panelWidth] {
+		bf[i] = halfToFloat(h)
+	}
+	kernel6x16Go(k, a, lda, bf, c, ldc)
 }

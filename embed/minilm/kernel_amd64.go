@@ -11,6 +11,27 @@ var hasFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //go:noescape
 func kernel6x16FMA(k int, a *float32, lda int, b *float32, c *float32, ldc int)
 
+// kernel6x16HalfFMA is kernel6x16FMA with B's panel as fp16 bits, widened
+// with F16C as it is read.
+//
+//go:noescape
+func kernel6x16HalfFMA(k int, a *float32, lda int, b *uint16, c *float32, ldc int)
+
+// kernel6x16Half is kernel6x16 with B's panel as fp16 bits.
+func kernel6x16Half(k int, a []float32, lda int, b []uint16, c []float32, ldc int) {
+	if k <= 0 {
+		return
+	}
+	if !hasFMA || !hasF16C {
+		kernel6x16HalfGo(k, a, lda, b, c, ldc)
+		return
+	}
+	_ = a[(kernelRows-1)*lda+k-1]
+	_ = b[k*panelWidth-1]
+	_ = c[(kernelRows-1)*ldc+panelWidth-1]
+	kernel6x16HalfFMA(k, &a[0], lda, &b[0], &c[0], ldc)
+}
+
 // kernel6x16 computes C[6×16] += A[6×k]·B[k×16]: A with row stride lda, B
 // one packed panel, C with row stride ldc.
 func kernel6x16(k int, a []float32, lda int, b []float32, c []float32, ldc int) {
@@ -66,3 +87,6 @@ func geluInPlace(x []float32) {
 	}
 	geluGo(x[n:])
 }
+
+// hasHalfKernel reports whether weights can stay fp16 (F16C and FMA).
+func hasHalfKernel() bool { return hasFMA && hasF16C }

@@ -115,6 +115,40 @@ func readWeights(path string, cfg bertConfig) (*encoder, error) {
 		}
 		return v
 	}
+	// mat reads Linear weights (out×in each, stacked along out into n rows)
+	// and packs their transpose; fp16 weights stay fp16 where the CPU
+	// widens them in the kernel.
+	mat := func(n, k int, names ...string) packed {
+		if firstErr != nil {
+			return packed{}
+		}
+		var all []byte
+		f16 := true
+		for _, name := range names {
+			b, dt, err := st.raw(name, []int{n / len(names), k}, "F16", "F32")
+			if err != nil {
+				firstErr = err
+				return packed{}
+			}
+			f16 = f16 && dt == "F16"
+			all = append(all, b...)
+			if dt == "F16" && !halvesToFloats(make([]float32, len(b)/2), b) {
+				firstErr = fmt.Errorf("%s: tensor %q: a weight is not finite", path, name)
+				return packed{}
+			}
+		}
+		if f16 && hasHalfKernel() {
+			return packTransposedHalf(all, n, k)
+		}
+		var w []float32
+		for _, name := range names {
+			w = append(w, vec(name, n/len(names), k)...)
+		}
+		if firstErr != nil {
+			return packed{}
+		}
+		return packTransposed(w, n, k)
+	}
 	raw, _, err := st.raw("embeddings.word_embeddings.weight", []int{cfg.VocabSize, h}, "F16")
 	if err != nil {
 		return nil, err
@@ -137,27 +171,15 @@ func readWeights(path string, cfg bertConfig) (*encoder, error) {
 	for i := 0; i < cfg.Layers && firstErr == nil; i++ {
 		p := "encoder.layer." + strconv.Itoa(i) + "."
 		var l layer
-		q := vec(p+"attention.self.query.weight", h, h)
-		k := vec(p+"attention.self.key.weight", h, h)
-		v := vec(p+"attention.self.value.weight", h, h)
-		if firstErr != nil {
-			break
-		}
-		l.qkv = packTransposed(append(append(q, k...), v...), 3*h, h)
+		l.qkv = mat(3*h, h, p+"attention.self.query.weight", p+"attention.self.key.weight", p+"attention.self.value.weight")
 		l.qkvBias = append(append(vec(p+"attention.self.query.bias", h), vec(p+"attention.self.key.bias", h)...), vec(p+"attention.self.value.bias", h)...)
-		if w := vec(p+"attention.output.dense.weight", h, h); w != nil {
-			l.out = packTransposed(w, h, h)
-		}
+		l.out = mat(h, h, p+"attention.output.dense.weight")
 		l.outBias = vec(p+"attention.output.dense.bias", h)
 		l.attnNormG = vec(p+"attention.output.LayerNorm.weight", h)
 		l.attnNormB = vec(p+"attention.output.LayerNorm.bias", h)
-		if w := vec(p+"intermediate.dense.weight", in, h); w != nil {
-			l.up = packTransposed(w, in, h)
-		}
+		l.up = mat(in, h, p+"intermediate.dense.weight")
 		l.upBias = vec(p+"intermediate.dense.bias", in)
-		if w := vec(p+"output.dense.weight", h, in); w != nil {
-			l.down = packTransposed(w, h, in)
-		}
+		l.down = mat(h, in, p+"output.dense.weight")
 		l.downBias = vec(p+"output.dense.bias", h)
 		l.outNormG = vec(p+"output.LayerNorm.weight", h)
 		l.outNormB = vec(p+"output.LayerNorm.bias", h)
