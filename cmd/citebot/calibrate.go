@@ -134,6 +134,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	row := func(on, by string, r eval.Report) {
 		fmt.Fprintf(tw, "%s\t%s\t%.3f\t%.3f\t%.3f\t%.3f\t%.3g\t\n", on, by, r.AnsweredCorrectly1, r.WronglyAbstained, r.UnanswerableAbstained, r.AURC, r.Threshold)
 	}
+	var heldOut []string
 	if len(groups) > 1 {
 		for i, held := range groups {
 			var train []eval.Outcome
@@ -148,7 +149,10 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return fmt.Errorf("fitting without %s: %w", held.name, err)
 			}
-			row(held.name, strings.Join(names, " + ")+" (held out)", eval.Summarize("", cal.Threshold, eval.Rescore(held.outs, cal, 0)))
+			r := eval.Summarize("", cal.Threshold, eval.Rescore(held.outs, cal, 0))
+			row(held.name, strings.Join(names, " + ")+" (held out)", r)
+			heldOut = append(heldOut, fmt.Sprintf("%s held out: answered@1 %.3f, wrongly abstained %.3f, unanswerable abstained %.3f, AURC %.3f",
+				held.name, r.AnsweredCorrectly1, r.WronglyAbstained, r.UnanswerableAbstained, r.AURC))
 		}
 	}
 	var all []eval.Outcome
@@ -163,6 +167,9 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	}
 	cal.Embedder = embedder
 	cal.FittedOn = fmt.Sprintf("%d questions: %s; target %.0f%% wrongly abstained", len(all), strings.Join(names, ", "), 100**target)
+	if len(heldOut) > 0 {
+		cal.FittedOn += "; " + strings.Join(heldOut, "; ")
+	}
 	for _, g := range groups {
 		row(g.name, "all (same questions: optimistic)", eval.Summarize("", cal.Threshold, eval.Rescore(g.outs, cal, 0)))
 	}
