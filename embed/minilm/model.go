@@ -115,6 +115,7 @@ func readWeights(path string, cfg bertConfig) (*encoder, error) {
 		}
 		return v
 	}
+	chunk := make([]float32, 1<<14)
 	// mat reads Linear weights (out×in each, stacked along out into n rows)
 	// and packs their transpose; fp16 weights stay fp16 where the CPU
 	// widens them in the kernel.
@@ -132,7 +133,7 @@ func readWeights(path string, cfg bertConfig) (*encoder, error) {
 			}
 			f16 = f16 && dt == "F16"
 			all = append(all, b...)
-			if dt == "F16" && !halvesToFloats(make([]float32, len(b)/2), b) {
+			if dt == "F16" && !finiteHalves(b, chunk) {
 				firstErr = fmt.Errorf("%s: tensor %q: a weight is not finite", path, name)
 				return packed{}
 			}
@@ -153,14 +154,10 @@ func readWeights(path string, cfg bertConfig) (*encoder, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Kept as fp16 bytes; checked for non-finite values a chunk at a time.
+	// Kept as fp16 bytes, widened per token.
 	e.wordEmb = raw
-	chunk := make([]float32, 1<<16)
-	for off := 0; off < len(raw); off += 2 * len(chunk) {
-		part := raw[off:min(len(raw), off+2*len(chunk))]
-		if !halvesToFloats(chunk[:len(part)/2], part) {
-			return nil, checkFinite(path, "embeddings.word_embeddings.weight", chunk[:len(part)/2])
-		}
+	if !finiteHalves(raw, chunk) {
+		return nil, fmt.Errorf("%s: tensor %q: a weight is not finite", path, "embeddings.word_embeddings.weight")
 	}
 	e.posEmb = vec("embeddings.position_embeddings.weight", cfg.MaxPositions, h)
 	if types := vec("embeddings.token_type_embeddings.weight", cfg.TypeVocabSize, h); types != nil {
@@ -300,4 +297,16 @@ func (m *Model) run(seqs [][]int32, out [][]float32, workers int) {
 	}
 	m.enc.forward(st, seqs, out, workers)
 	m.states.Put(st)
+}
+
+// finiteHalves reports whether every little-endian fp16 value in b is
+// finite, widening them a chunk at a time into scratch.
+func finiteHalves(b []byte, scratch []float32) bool {
+	for off := 0; off < len(b); off += 2 * len(scratch) {
+		part := b[off:min(len(b), off+2*len(scratch))]
+		if !halvesToFloats(scratch[:len(part)/2], part) {
+			return false
+		}
+	}
+	return true
 }
