@@ -19,7 +19,7 @@ import (
 // concurrent use: each call gets its own working memory from a pool.
 type Model struct {
 	dir     string
-	tok     *Tokenizer
+	tok     *tokenizer
 	enc     *encoder
 	workers int
 	states  sync.Pool

@@ -11,13 +11,13 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Tokenizer is BERT's WordPiece tokenizer as a tokenizer.json of the Hugging
+// tokenizer is BERT's WordPiece tokenizer as a tokenizer.json of the Hugging
 // Face tokenizers library describes it: BertNormalizer (clean text, CJK
 // splitting, accent stripping, lower-casing), BertPreTokenizer (whitespace
 // and punctuation splitting), WordPiece with a continuing-subword prefix,
 // [CLS] … [SEP] around the pieces. It reproduces that library's output for
 // this configuration and is safe for concurrent use.
-type Tokenizer struct {
+type tokenizer struct {
 	vocab       map[string]int32
 	prefix      string // continuing-subword prefix, "##"
 	maxChars    int    // a longer word is one [UNK]
@@ -69,7 +69,7 @@ type tokenizerJSON struct {
 // readTokenizer reads tokenizer.json and checks it has the BERT WordPiece
 // shape this tokenizer implements, with a vocabulary of vocabSize ids.
 // Errors name the file and what differs.
-func readTokenizer(path string, vocabSize int) (*Tokenizer, error) {
+func readTokenizer(path string, vocabSize int) (*tokenizer, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func readTokenizer(path string, vocabSize int) (*Tokenizer, error) {
 	return parseTokenizer(path, b, vocabSize)
 }
 
-func parseTokenizer(path string, b []byte, vocabSize int) (*Tokenizer, error) {
+func parseTokenizer(path string, b []byte, vocabSize int) (*tokenizer, error) {
 	var tj tokenizerJSON
 	if err := json.Unmarshal(b, &tj); err != nil {
 		return nil, fmt.Errorf("%s: not a tokenizer.json: %v", path, err)
@@ -130,7 +130,7 @@ func parseTokenizer(path string, b []byte, vocabSize int) (*Tokenizer, error) {
 		}
 		seen[id] = true
 	}
-	t := &Tokenizer{
+	t := &tokenizer{
 		vocab:     tj.Model.Vocab,
 		prefix:    tj.Model.Prefix,
 		maxChars:  tj.Model.MaxChars,
@@ -167,7 +167,7 @@ func parseTokenizer(path string, b []byte, vocabSize int) (*Tokenizer, error) {
 
 // Tokenize returns the ids of text as the model reads it: [CLS], at most
 // maxTokens-2 word pieces, [SEP]. maxTokens below 2 is taken as 2.
-func (t *Tokenizer) Tokenize(text string, maxTokens int) []int32 {
+func (t *tokenizer) Tokenize(text string, maxTokens int) []int32 {
 	limit := max(maxTokens, 2) - 2
 	ids := make([]int32, 0, min(limit, len(text)/3+4)+2)
 	ids = append(ids, t.cls)
@@ -189,7 +189,7 @@ func (t *Tokenizer) Tokenize(text string, maxTokens int) []int32 {
 
 // nextSpecial splits text at the first special token: the text before it,
 // its id (-1 if none) and the text after it.
-func (t *Tokenizer) nextSpecial(text string) (string, int32, string) {
+func (t *tokenizer) nextSpecial(text string) (string, int32, string) {
 	at, which := -1, -1
 	for i, sp := range t.special {
 		if j := strings.Index(text, sp.content); j >= 0 && (at < 0 || j < at || (j == at && len(sp.content) > len(t.special[which].content))) {
@@ -204,7 +204,7 @@ func (t *Tokenizer) nextSpecial(text string) (string, int32, string) {
 
 // appendPieces normalises seg, splits it into words and appends their word
 // pieces to ids until ids holds limit entries.
-func (t *Tokenizer) appendPieces(ids []int32, seg string, limit int) []int32 {
+func (t *tokenizer) appendPieces(ids []int32, seg string, limit int) []int32 {
 	norm := t.normalize(seg)
 	var word []rune
 	flush := func() {
@@ -234,7 +234,7 @@ func (t *Tokenizer) appendPieces(ids []int32, seg string, limit int) []int32 {
 
 // wordPieces appends the greedy longest-match-first WordPiece split of word;
 // a word longer than maxChars, or with a part no piece matches, is [UNK].
-func (t *Tokenizer) wordPieces(ids []int32, word []rune, limit int) []int32 {
+func (t *tokenizer) wordPieces(ids []int32, word []rune, limit int) []int32 {
 	if len(word) > t.maxChars {
 		return append(ids, t.unk)
 	}
@@ -270,7 +270,7 @@ func (t *Tokenizer) wordPieces(ids []int32, word []rune, limit int) []int32 {
 // normalize applies BertNormalizer: drop control characters and map
 // whitespace to a space, put spaces around CJK ideographs, strip accents
 // (NFD, then drop non-spacing marks), lower-case — in that order.
-func (t *Tokenizer) normalize(s string) string {
+func (t *tokenizer) normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	for _, r := range s {

@@ -39,7 +39,7 @@ func tinyTokenizerJSON(mutate func(map[string]any)) []byte {
 	return b
 }
 
-func tinyTokenizer(t testing.TB) *Tokenizer {
+func tinyTokenizer(t testing.TB) *tokenizer {
 	t.Helper()
 	tok, err := parseTokenizer("tiny.json", tinyTokenizerJSON(nil), 20)
 	if err != nil {
