@@ -57,6 +57,18 @@ type Backend interface {
 	Article(ctx context.Context, id string) (a *corpus.Article, ok bool, err error)
 }
 
+// HybridBackend is a Backend that also fuses its BM25 and dense rankings
+// itself (Weaviate's hybrid query). An Index uses it only when
+// RemoteOptions.BackendFusion is set: by default citebot fuses the two
+// rankings itself, as in memory (see README, "Past one machine", for the
+// measurement behind that default).
+type HybridBackend interface {
+	Backend
+	// Hybrid returns up to n records by the backend's fusion of BM25 over
+	// terms and the cosine to vec, best first, Score set to the fused score.
+	Hybrid(ctx context.Context, terms []string, vec []float32, n int, f Filter) ([]Record, error)
+}
+
 // Filter restricts a Backend query. Source is the publisher lowercased
 // (Record.SourceKey); empty fields do not filter.
 type Filter struct {

@@ -36,6 +36,7 @@ type remote struct {
 	articles *lru[*corpus.Article]
 	refresh  time.Duration
 	lookup   time.Duration
+	hybrid   HybridBackend // set when the backend fuses hybrid searches
 }
 
 // RemoteOptions configures NewRemoteIndex.
@@ -58,6 +59,9 @@ type RemoteOptions struct {
 	// LookupTimeout bounds the calls without a context of their own
 	// (Passage, Suggest, Article); 0 means 2.5s.
 	LookupTimeout time.Duration
+	// BackendFusion makes hybrid searches use the backend's own fusion
+	// (it must be a HybridBackend) instead of citebot's.
+	BackendFusion bool
 }
 
 // NewRemoteIndex returns an Index answering from b. It loads b's statistics
@@ -85,6 +89,13 @@ func NewRemoteIndex(ctx context.Context, b Backend, opts RemoteOptions) (*Index,
 		refresh: opts.RefreshEvery, lookup: opts.LookupTimeout}
 	if r.refresh <= 0 {
 		r.refresh = 2 * time.Second
+	}
+	if opts.BackendFusion {
+		hb, ok := b.(HybridBackend)
+		if !ok {
+			return nil, errors.New("retrieval: BackendFusion needs a backend that fuses (HybridBackend)")
+		}
+		r.hybrid = hb
 	}
 	if r.lookup <= 0 {
 		r.lookup = 2500 * time.Millisecond
@@ -238,7 +249,8 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 		lexErr  error
 		wg      sync.WaitGroup
 	)
-	if mode != DenseOnly && len(qt.lex) > 0 {
+	fused := r.hybrid != nil && mode == Hybrid
+	if mode != DenseOnly && len(qt.lex) > 0 && !fused {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -261,6 +273,12 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 			}
 			ix.log.Warn("dense search failed; answering from BM25 alone", "err", err)
 			degraded, qvec = true, nil
+			if fused && len(qt.lex) > 0 {
+				lexRecs, lexErr = r.b.Lexical(ctx, uniqueTerms(qt.lex), lexFetchFactor*depth, f)
+			}
+		} else if fused {
+			cands, err := ix.backendFused(ctx, s, st, qt, qvec, depth, f)
+			return s, qt, cc, cands, false, err
 		} else if denseRec, err = r.b.Dense(ctx, qvec, depth, f); err != nil {
 			wg.Wait()
 			return nil, qt, cc, nil, false, r.failed(err)
@@ -320,6 +338,34 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 		}
 	}
 	return s, qt, cc, cands, degraded, nil
+}
+
+// backendFused ranks by the backend's own hybrid fusion; each candidate
+// still carries citebot's BM25 score and the cosine, which the reranker and
+// the confidence read.
+func (ix *Index) backendFused(ctx context.Context, s *snapshot, st *remoteState, qt queryTerms, qvec []float32, depth int, f Filter) ([]candidate, error) {
+	r := ix.remote
+	recs, err := r.hybrid.Hybrid(ctx, uniqueTerms(qt.lex), qvec, depth, f)
+	if err != nil {
+		return nil, r.failed(err)
+	}
+	m := make(map[string]Record, len(recs))
+	ids := make([]string, 0, len(recs))
+	for _, rec := range recs {
+		m[rec.Passage.ID] = rec
+		ids = append(ids, rec.Passage.ID)
+	}
+	s.addRecords(m)
+	sims, err := r.b.Similarity(ctx, qvec, ids)
+	if err != nil {
+		return nil, r.failed(err)
+	}
+	cands := make([]candidate, len(recs))
+	for i, rec := range recs {
+		cands[i] = candidate{doc: s.byID[rec.Passage.ID], score: rec.Score, dense: sims[rec.Passage.ID],
+			lexical: st.bm25.scoreTerms(rec.Terms, qt.lex, qt.lexWeights)}
+	}
+	return cands, nil
 }
 
 func uniqueTerms(ts []string) []string {

@@ -148,6 +148,32 @@ func (s *Store) Lexical(ctx context.Context, terms []string, n int, f retrieval.
 	return records(objs, func(m map[string]any) float64 { v, _ := additional(m, "score"); return v })
 }
 
+// Hybrid implements retrieval.HybridBackend: Weaviate's hybrid query over
+// the same terms and vector, with its fusion (Config.Fusion).
+func (s *Store) Hybrid(ctx context.Context, terms []string, vec []float32, n int, f retrieval.Filter) ([]retrieval.Record, error) {
+	if n <= 0 {
+		return nil, nil
+	}
+	fusion := graphql.RelativeScore
+	if s.cfg.Fusion == FusionRanked {
+		fusion = graphql.Ranked
+	}
+	objs, err := s.gql(ctx, s.passages, func(c *weaviate.Client) *graphql.GetBuilder {
+		b := s.get(c, s.passages, withAdditional(recordFields, "score")).
+			WithHybrid((&graphql.HybridArgumentBuilder{}).WithQuery(strings.Join(terms, " ")).WithVector(vec).
+				WithAlpha(0.5).WithProperties([]string{"terms"}).WithFusionType(fusion)).
+			WithLimit(n)
+		if w := where(f); w != nil {
+			b = b.WithWhere(w)
+		}
+		return b
+	})
+	if err != nil {
+		return nil, err
+	}
+	return records(objs, func(m map[string]any) float64 { v, _ := additional(m, "score"); return v })
+}
+
 // cosine turns Weaviate's cosine distance back into the similarity.
 func cosine(m map[string]any) float64 {
 	d, _ := additional(m, "distance")

@@ -35,6 +35,12 @@ import (
 	"citebot/retrieval"
 )
 
+// Weaviate's hybrid fusions (Config.Fusion).
+const (
+	FusionRelative = "relative"
+	FusionRanked   = "ranked"
+)
+
 // Consistency levels a read may ask for.
 const (
 	One    = "ONE"
@@ -59,6 +65,13 @@ type Config struct {
 	Timeout time.Duration
 	// Logger receives failovers; nil discards them.
 	Logger *slog.Logger
+	// Fusion picks how hybrid searches fuse BM25 and vectors when the
+	// reader asks the store to (retrieval.RemoteOptions.BackendFusion):
+	// FusionRelative (Weaviate's default) or FusionRanked.
+	Fusion string
+	// Prefix starts the collection names; "" means "Citebot". Another
+	// prefix keeps a second corpus (an evaluation set) apart.
+	Prefix string
 }
 
 // Errors Open and the queries return; test with errors.Is. Every failure to
@@ -160,6 +173,9 @@ func New(cfg Config, emb retrieval.Embedder) (*Store, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.passages = CollectionName(emb)
+	if cfg.Prefix != "" {
+		s.passages = notClassChar.ReplaceAllString(cfg.Prefix, "") + strings.TrimPrefix(s.passages, "Citebot")
+	}
 	s.articles = s.passages + "Articles"
 	s.meta = s.passages + "Meta"
 	headers := map[string]string{}

@@ -42,6 +42,7 @@ type config struct {
 	WeaviateKey         string   // CITEBOT_WEAVIATE_API_KEY (never logged)
 	WeaviateReplication int      // CITEBOT_WEAVIATE_REPLICATION
 	WeaviateConsistency string   // CITEBOT_WEAVIATE_CONSISTENCY: ONE | QUORUM | ALL
+	WeaviateFusion      string   // CITEBOT_WEAVIATE_FUSION: citebot | relative | ranked
 
 	Token           string   // DISCORD_TOKEN (never logged)
 	AppID           string   // DISCORD_APP_ID
@@ -242,6 +243,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		bad("CITEBOT_WEAVIATE_CONSISTENCY", "%v", err)
 	}
 	c.WeaviateConsistency = lvl
+	switch v := strings.ToLower(strings.TrimSpace(getenv("CITEBOT_WEAVIATE_FUSION"))); v {
+	case "", "citebot":
+		c.WeaviateFusion = "citebot"
+	case weaviatestore.FusionRelative, weaviatestore.FusionRanked:
+		c.WeaviateFusion = v
+	default:
+		bad("CITEBOT_WEAVIATE_FUSION", "want citebot, relative or ranked, got %q", v)
+	}
 	switch c.LogFormat {
 	case "", "text", "json":
 	default:

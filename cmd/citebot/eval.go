@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
 	"citebot/corpus"
 	"citebot/eval"
@@ -40,7 +42,9 @@ Figures, over answerable questions unless said:
   AURC         area under the risk–coverage curve of the confidence (lower
                is better; -plot draws the curve with the threshold marked)
 
-The index is built in memory (CITEBOT_INDEX is not used).
+The index is built in memory (CITEBOT_INDEX is not used). With
+CITEBOT_STORE=weaviate the corpus is synced into Weaviate collections named
+CitebotEval… (never the served ones) and evaluated through them.
 
 Examples:
   citebot eval -squad squad2-dev.json -plot rc.svg
@@ -180,6 +184,9 @@ func evalIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus, emb ret
 			return nil, &configError{fmt.Errorf("CITEBOT_EMBEDDER=%s: %w", c.Embedder, err)}
 		}
 	}
+	if c.Store == "weaviate" {
+		return evalRemoteIndex(ctx, e, c, cp, emb, log)
+	}
 	cal, err := loadCalibration(c, emb.Name(), log)
 	if err != nil {
 		return nil, err
@@ -230,4 +237,29 @@ func printReports(w io.Writer, set *evalSet, reps []eval.Report) error {
 	_, err := fmt.Fprintf(w, "\n%s: %d questions (%d answerable, %d unanswerable), %d passages, embedder %s\n",
 		set.name, r.Questions, r.Answerable, r.Unanswerable, len(set.corpus.Passages), set.embedder)
 	return err
+}
+
+// evalRemoteIndex syncs cp into the CitebotEval collections and returns a
+// remote index over them: the Weaviate path measured on the same set.
+func evalRemoteIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus, emb retrieval.Embedder, log *slog.Logger) (*retrieval.Index, error) {
+	st, err := newWeaviateStore(c, log, emb, "CitebotEval")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := syncWeaviate(ctx, st, cp, e.stderr, retrieval.NewProgressPrinter(e.stderr, isTerminal(e.stderr), log)); err != nil {
+		return nil, err
+	}
+	cal, err := loadCalibration(c, emb.Name(), log)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := retrieval.NewRemoteIndex(ctx, st, retrieval.RemoteOptions{Embedder: emb, Logger: log, Calibration: cal,
+		AbstainThreshold: c.AbstainThreshold, LookupTimeout: 30 * time.Second, BackendFusion: c.WeaviateFusion != "citebot"})
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.Available(); err != nil {
+		return nil, fmt.Errorf("CITEBOT_STORE=weaviate: %w", err)
+	}
+	return ix, nil
 }

@@ -16,6 +16,12 @@ import (
 // openWeaviate builds the store for CITEBOT_WEAVIATE_* and the embedder
 // its collection is named after. wrap, when not nil, wraps the embedder.
 func openWeaviate(c config, log *slog.Logger, wrap func(retrieval.Embedder) retrieval.Embedder) (*weaviatestore.Store, retrieval.Embedder, error) {
+	return openWeaviatePrefix(c, log, wrap, "")
+}
+
+// openWeaviatePrefix is openWeaviate for collections named with prefix
+// instead of "Citebot" (eval keeps its corpora apart from the real one).
+func openWeaviatePrefix(c config, log *slog.Logger, wrap func(retrieval.Embedder) retrieval.Embedder, prefix string) (*weaviatestore.Store, retrieval.Embedder, error) {
 	emb, err := newEmbedder(c, log)
 	if err != nil {
 		return nil, nil, &configError{fmt.Errorf("CITEBOT_EMBEDDER=%s: %w", c.Embedder, err)}
@@ -23,14 +29,23 @@ func openWeaviate(c config, log *slog.Logger, wrap func(retrieval.Embedder) retr
 	if wrap != nil {
 		emb = wrap(emb)
 	}
-	st, err := weaviatestore.New(weaviatestore.Config{
-		URLs: c.WeaviateURLs, APIKey: c.WeaviateKey, Replication: c.WeaviateReplication,
-		Consistency: c.WeaviateConsistency, Logger: log,
-	}, emb)
+	st, err := newWeaviateStore(c, log, emb, prefix)
 	if err != nil {
-		return nil, nil, &configError{fmt.Errorf("CITEBOT_WEAVIATE_URL: %w", err)}
+		return nil, nil, err
 	}
 	return st, emb, nil
+}
+
+// newWeaviateStore is the store for CITEBOT_WEAVIATE_* and emb's vectors.
+func newWeaviateStore(c config, log *slog.Logger, emb retrieval.Embedder, prefix string) (*weaviatestore.Store, error) {
+	st, err := weaviatestore.New(weaviatestore.Config{
+		URLs: c.WeaviateURLs, APIKey: c.WeaviateKey, Replication: c.WeaviateReplication,
+		Consistency: c.WeaviateConsistency, Logger: log, Prefix: prefix, Fusion: c.WeaviateFusion,
+	}, emb)
+	if err != nil {
+		return nil, &configError{fmt.Errorf("CITEBOT_WEAVIATE_URL: %w", err)}
+	}
+	return st, nil
 }
 
 // openRemoteIndex is openIndex with CITEBOT_STORE=weaviate: the index is
@@ -52,8 +67,13 @@ func openRemoteIndex(ctx context.Context, c config, log *slog.Logger, wrap func(
 		}
 		log.Warn("weaviate not ready; serving 'index unavailable' until it is", "error", err)
 	}
+	cal, err := loadCalibration(c, emb.Name(), log)
+	if err != nil {
+		return nil, err
+	}
 	ix, err := retrieval.NewRemoteIndex(ctx, st, retrieval.RemoteOptions{
-		Embedder: emb, Logger: log, AbstainThreshold: c.AbstainThreshold,
+		Embedder: emb, Logger: log, Calibration: cal, AbstainThreshold: c.AbstainThreshold,
+		BackendFusion: c.WeaviateFusion != "citebot",
 	})
 	if err != nil {
 		return nil, err
