@@ -399,6 +399,10 @@ func (s *Store) checkClass(cls *models.Class) error {
 			ErrOtherEmbedder, s.passages, cls.Description, s.emb.Name(), s.emb.Dim())
 	}
 	s.replicated.Store(cls.ReplicationConfig != nil && cls.ReplicationConfig.Factor > 1)
+	if cls.InvertedIndexConfig != nil && cls.InvertedIndexConfig.UsingBlockMaxWAND && !s.checked.Load() {
+		s.log.Warn("collection uses BlockMax WAND, which in Weaviate 1.35.2 can drop recent matches from BM25 results; "+
+			"create it on servers run with USE_INVERTED_SEARCHABLE=false (see README)", "collection", s.passages)
+	}
 	s.checked.Store(true)
 	return nil
 }

@@ -542,3 +542,22 @@ func (s *Store) publish(ctx context.Context, st *retrieval.Stats, attempts int) 
 	}
 	return true, nil
 }
+
+// Drop deletes the collections (passages, articles, statistics). citebot
+// never calls it on the served collections; bench uses it on its own.
+func (s *Store) Drop(ctx context.Context) error {
+	for _, class := range []string{s.passages, s.articles, s.meta} {
+		err := s.do(ctx, func(c *weaviate.Client) error {
+			err := c.Schema().ClassDeleter().WithClassName(class).Do(ctx)
+			if statusOf(err) == http.StatusNotFound {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("dropping %s: %w", class, err)
+		}
+	}
+	s.checked.Store(false)
+	return nil
+}

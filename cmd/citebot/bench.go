@@ -13,6 +13,7 @@ import (
 const benchUsage = `Usage: citebot bench [-sizes 1000,10000,100000] [-persist 100000]
                      [-ann 10000,100000] [-probes 4,8,16,32,64] [-ann-embedder hash|minilm] [-topic-free]
        citebot bench -embedder minilm [-sizes 10000]
+       citebot bench -store weaviate [-sizes 10000,100000]
 
 Builds synthetic corpora of the given sizes (passages) from a seeded generator
 and prints, for each: index build time, passages embedded per second, query
@@ -32,7 +33,14 @@ embedded per second on the bundled corpus, query embedding p50/p95 — then the
 table above with MiniLM vectors (384 dims), every passage embedded by the
 model (10k passages take several minutes), and no persistence benchmark.
 
+With -store weaviate (CITEBOT_WEAVIATE_URL; one node is enough) it compares,
+at each size (default 10000,100000) in one run, the in-process index and
+Weaviate: build time against sync time and import rate, hybrid search
+p50/p95 through each, Weaviate's raw kNN and BM25 query times, and this
+process's heap. It uses its own CitebotBench… collections and drops them.
+
 Flags:
+  -store NAME         memory (default) or weaviate
   -sizes LIST         comma-separated corpus sizes (default 1000,10000,100000;
                       10000 with -embedder minilm)
   -persist N          passages in the persistence benchmark; 0 skips it (default 100000)
@@ -53,6 +61,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	probesFlag := fs.String("probes", "4,8,16,32,64", "")
 	annEmb := fs.String("ann-embedder", "hash", "")
 	topicFree := fs.Bool("topic-free", false, "")
+	store := fs.String("store", "memory", "")
 	pos, err := parseFlags(fs, benchUsage, args)
 	if err != nil {
 		return err
@@ -76,6 +85,16 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	if *persist < 0 || *persist > 1_000_000 {
 		return usagef(benchUsage, "-persist: want 0 to 1000000 passages, got %d", *persist)
+	}
+	switch *store {
+	case "memory":
+	case "weaviate":
+		if !flagSet(fs, "sizes") {
+			sizes = []int{10000, 100000}
+		}
+		return benchWeaviate(ctx, e, sizes)
+	default:
+		return usagef(benchUsage, "-store: want memory or weaviate, got %q", *store)
 	}
 	if *embedder == "minilm" {
 		return benchMiniLM(ctx, e, sizes)

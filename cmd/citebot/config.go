@@ -222,13 +222,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 	case "", "memory":
 	case "weaviate":
 		c.Store = v
-		urls, err := weaviatestore.ParseURLs(getenv("CITEBOT_WEAVIATE_URL"))
+	default:
+		bad("CITEBOT_STORE", "want memory or weaviate, got %q", v)
+	}
+	if u := getenv("CITEBOT_WEAVIATE_URL"); strings.TrimSpace(u) != "" || c.Store == "weaviate" {
+		urls, err := weaviatestore.ParseURLs(u)
 		if err != nil {
 			bad("CITEBOT_WEAVIATE_URL", "%v (required with CITEBOT_STORE=weaviate)", err)
 		}
 		c.WeaviateURLs = urls
-	default:
-		bad("CITEBOT_STORE", "want memory or weaviate, got %q", v)
 	}
 	c.WeaviateKey = strings.TrimSpace(getenv("CITEBOT_WEAVIATE_API_KEY"))
 	if v := strings.TrimSpace(getenv("CITEBOT_WEAVIATE_REPLICATION")); v != "" {
