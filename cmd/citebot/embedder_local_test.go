@@ -41,3 +41,36 @@ func TestMiniLMEmbedderRequiresTheModel(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// installedModelDir is the real MiniLM model directory, for tests that need
+// the model: skipped without it, except under CI=true, where .ci/run
+// installs it and its absence fails.
+func installedModelDir(t *testing.T) string {
+	t.Helper()
+	dir, err := minilm.DefaultDir(os.Getenv)
+	if err == nil {
+		if err = minilm.Verify(dir); err == nil {
+			return dir
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("the MiniLM model is needed under CI: %v", err)
+	}
+	t.Skipf("the MiniLM model is not installed: %v", err)
+	return ""
+}
+
+func TestIndexWithMiniLMThenRestartEmbedsNothing(t *testing.T) {
+	vars := map[string]string{"CITEBOT_MODEL_DIR": installedModelDir(t), "CITEBOT_INDEX": t.TempDir()}
+	code, stdout, stderr := runCmd(t, vars, "index")
+	if code != 0 || !strings.Contains(stdout, "with minilm:all-MiniLM-L6-v2@") || strings.Contains(stdout, "(0 embedded)") {
+		t.Fatalf("first index: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCmd(t, vars, "index")
+	if code != 0 || !strings.Contains(stdout, "(0 embedded)") {
+		t.Fatalf("restart: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if strings.Contains(stderr, "hashing embedder") {
+		t.Fatalf("fell back to the hashing embedder: %s", stderr)
+	}
+}
