@@ -56,7 +56,8 @@ func benchWeaviate(ctx context.Context, e *env, sizes []int) error {
 
 		// Weaviate: a fresh collection, one sync, then the same queries
 		// through a remote index.
-		st, emb2, err := openWeaviatePrefix(c, log, nil, "CitebotBench")
+		emb2 := emb
+		st, err := newWeaviateStore(c, log, emb2, "CitebotBench")
 		if err != nil {
 			return err
 		}
