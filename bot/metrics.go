@@ -22,6 +22,8 @@ import (
 //	citebot_retrieval_seconds{degraded}                histogram (one Search call)
 //	citebot_abstentions_total                          counter (searches with no answer)
 //	citebot_index_passages                             gauge
+//	citebot_index_passages_without_vector              gauge (found by BM25 only until embedded)
+//	citebot_index_unsaved                              gauge (1 while the last save of the index failed)
 //	citebot_embedder_errors_total                      counter
 //	citebot_http_rejected_total{reason}                counter (/interactions requests refused)
 //
@@ -35,6 +37,8 @@ type Metrics struct {
 	indexSize    prometheus.Gauge
 	embedErrors  prometheus.Counter
 	rejected     *prometheus.CounterVec
+	noVector     prometheus.Gauge
+	unsaved      prometheus.Gauge
 }
 
 // Latency buckets in seconds: Discord's 3 s acknowledgement limit sits
@@ -84,9 +88,17 @@ func NewMetrics() *Metrics {
 			Name: "citebot_http_rejected_total",
 			Help: "Requests to /interactions refused, by reason.",
 		}, []string{"reason"}),
+		noVector: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "citebot_index_passages_without_vector",
+			Help: "Passages without a dense vector (the embedding server failed): BM25 finds them until a retry embeds them.",
+		}),
+		unsaved: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "citebot_index_unsaved",
+			Help: "1 while the last save of the index failed (index directory read-only or full): it serves from memory and retries.",
+		}),
 	}
 	m.reg.MustRegister(m.interactions, m.ack, m.total, m.retrieval, m.abstentions,
-		m.indexSize, m.embedErrors, m.rejected,
+		m.indexSize, m.embedErrors, m.rejected, m.noVector, m.unsaved,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -140,6 +152,16 @@ func (m *Metrics) SetIndexSize(n int) {
 		return
 	}
 	m.indexSize.Set(float64(n))
+}
+
+// SetIndexHealth records what the index lacks while it serves from memory:
+// passages without a vector, and whether the last save failed.
+func (m *Metrics) SetIndexHealth(withoutVector int, unsaved bool) {
+	if m == nil {
+		return
+	}
+	m.noVector.Set(float64(withoutVector))
+	m.unsaved.Set(map[bool]float64{true: 1}[unsaved])
 }
 
 // EmbedderError counts one failed embedding call.

@@ -33,6 +33,9 @@ type Options struct {
 	// Path is the directory the index persists to (CITEBOT_INDEX); "" or
 	// "off" keeps it in memory only. See persist.go.
 	Path string
+	// RetryInterval is how often Run retries what a degraded start could
+	// not do (embed passages, save); ≤ 0 means DefaultRetryInterval.
+	RetryInterval time.Duration
 	// LockTimeout bounds the wait for another process's lock on Path (a
 	// concurrent `citebot index`); ≤ 0 means DefaultLockTimeout.
 	LockTimeout time.Duration
@@ -78,6 +81,9 @@ type Index struct {
 	spare map[string][]float32
 	per   *persister // nil when memory-only
 	last  atomic.Pointer[UpdateStats]
+	// saveErr is the last failed save (Health); retryEvery paces Run.
+	saveErr    atomic.Pointer[error]
+	retryEvery time.Duration
 	// remote is set when the passages live in a Backend (NewRemoteIndex);
 	// snap is then unused.
 	remote *remote
@@ -125,6 +131,12 @@ type snapshot struct {
 	// derived caches per-passage analyses searches computed (see
 	// analysis.go); the only mutable part, and only ever added to.
 	derived derivedCache
+	// missing counts passages without a vector (nil in vecs): the
+	// embedding server failed while nothing better was live, so they are
+	// found by BM25 only until a retry embeds them (Index.Run). embedErr
+	// is that failure.
+	missing  int
+	embedErr error
 	// prevText, set only in a remote index's per-query snapshot, is the
 	// text before each passage as its record carries it (see remote.go).
 	prevText []string
@@ -150,6 +162,10 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, MinPartitioned: opts.ANNMinPassages, trained: opts.annTrained}
 	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
 	ix.per = newPersister(opts.Path)
+	ix.retryEvery = opts.RetryInterval
+	if ix.retryEvery <= 0 {
+		ix.retryEvery = DefaultRetryInterval
+	}
 	if ix.per != nil && opts.LockTimeout > 0 {
 		ix.per.lockWait = opts.LockTimeout
 	}
@@ -177,7 +193,7 @@ func (ix *Index) Update(ctx context.Context, c *corpus.Corpus) (UpdateStats, err
 	// while. The check needs no lock (snapshots are immutable), so it does
 	// not wait for a background retraining either. The very corpus value
 	// the snapshot holds may have been edited in place: that rebuilds.
-	if prev := ix.snap.Load(); prev != nil && prev.corpus != c && prev.corpus.Equal(c) {
+	if prev := ix.snap.Load(); prev != nil && prev.missing == 0 && prev.corpus != c && prev.corpus.Equal(c) {
 		ix.log.Debug("corpus unchanged; index not rebuilt", "passages", len(prev.passages))
 		st := UpdateStats{Kept: len(prev.passages), Unchanged: true, Duration: time.Since(start)}
 		ix.last.Store(&st)
@@ -203,6 +219,10 @@ func (ix *Index) updateFrom(ctx context.Context, c *corpus.Corpus, prev *snapsho
 	st.Duration = time.Since(start)
 	ix.log.Info("index updated", "passages", len(s.passages), "added", st.Added, "changed", st.Changed,
 		"removed", st.Removed, "kept", st.Kept, "embedded", st.Embedded, "duration", st.Duration)
+	if s.missing > 0 {
+		ix.log.Warn("embedding failed: serving from memory, passages without a vector found by BM25 only; retrying later",
+			"without_vector", s.missing, "passages", len(s.passages), "error", s.embedErr)
+	}
 	ix.published(ctx, s, st)
 	ix.retrainer.check(ix, s)
 	return st, nil
@@ -279,24 +299,60 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 	}
 	if err := ix.embedAll(ctx, s, todo); err != nil {
 		ix.keepProgress(ctx, s, prev)
-		return nil, st, err
+		// With nothing better live (start-up, or a live index that is
+		// itself incomplete), serve what there is rather than nothing:
+		// BM25 over every passage, the dense store over those with a
+		// vector. Cancellation is not a failure to serve around.
+		if !ix.mayDegrade() || ctx.Err() != nil {
+			return nil, st, err
+		}
+		s.embedErr = err
 	}
-	st.Embedded = len(todo)
+	first := -1 // a passage with a vector, for the dimension check
 	for i := range s.vecs {
 		if s.vecs[i] == nil {
 			s.vecs[i] = s.byHash[s.hashes[i]]
 		}
+		if s.vecs[i] == nil {
+			s.missing++
+			continue
+		}
+		if first < 0 {
+			first = i
+		}
 		// Reused and new vectors must agree, or the embedder changed
 		// under the same name (a remote model swapped on the server).
-		if len(s.vecs[i]) != len(s.vecs[0]) {
+		if len(s.vecs[i]) != len(s.vecs[first]) {
 			return nil, st, fmt.Errorf("retrieval: %w: passage %s has %d dimensions, passage %s has %d",
-				errMixedDims, s.passages[i].ID, len(s.vecs[i]), s.passages[0].ID, len(s.vecs[0]))
+				errMixedDims, s.passages[i].ID, len(s.vecs[i]), s.passages[first].ID, len(s.vecs[first]))
+		}
+	}
+	st.Embedded = len(todo)
+	if s.embedErr != nil {
+		st.Embedded = 0
+		for _, i := range todo {
+			if s.vecs[i] != nil {
+				st.Embedded++
+			}
+		}
+		// A retry that embedded nothing changes nothing: keep the live
+		// snapshot rather than rebuild BM25 and the store for nothing.
+		if live := ix.snap.Load(); live != nil && live.corpus == c && st.Embedded == 0 {
+			return nil, st, s.embedErr
 		}
 	}
 	if err := ix.fill(ctx, s, prev); err != nil {
 		return nil, st, err
 	}
 	return s, st, nil
+}
+
+// mayDegrade reports whether a build may publish a snapshot with passages
+// lacking vectors: only when no complete snapshot is live. The caller holds
+// updateMu.
+func (ix *Index) mayDegrade() bool {
+	live := ix.snap.Load()
+	return live == nil || live.missing > 0
 }
 
 // passageText is what both sides index: the section heading carries topic

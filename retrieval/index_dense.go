@@ -12,16 +12,19 @@ import (
 // share one metadata map (the store never changes it; chromem-go keeps its
 // own copy).
 func storeDocs(s *snapshot) []storeDoc {
-	docs := make([]storeDoc, len(s.passages))
+	docs := make([]storeDoc, 0, len(s.passages))
 	metas := map[[2]string]map[string]string{}
 	for i, p := range s.passages {
+		if s.vecs[i] == nil {
+			continue // no vector yet (snapshot.missing): BM25 only
+		}
 		key := [2]string{p.DocID, s.source[i]}
 		m, ok := metas[key]
 		if !ok {
 			m = map[string]string{metaDoc: p.DocID, metaSource: s.source[i]}
 			metas[key] = m
 		}
-		docs[i] = storeDoc{ID: p.ID, Vector: s.vecs[i], Metadata: m}
+		docs = append(docs, storeDoc{ID: p.ID, Vector: s.vecs[i], Metadata: m})
 	}
 	return docs
 }

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"citebot/corpus"
@@ -91,7 +93,10 @@ func (ix *Index) start(ctx context.Context, c *corpus.Corpus) error {
 	}
 	ix.per.log = ix.log
 	if err := os.MkdirAll(ix.per.dir, 0o755); err != nil {
-		return fmt.Errorf("retrieval: index directory: %w", err)
+		// Not fatal: the index is built in memory, saves are retried
+		// (Index.Run) and Save reports the failure to whoever needs it.
+		ix.log.Warn("index directory not usable; serving from memory", "dir", ix.per.dir, "error", err)
+		ix.noteSave(fmt.Errorf("index directory: %w", err))
 	}
 	seed, err := ix.per.load(ctx, ix.emb)
 	switch {
@@ -117,7 +122,14 @@ func (ix *Index) start(ctx context.Context, c *corpus.Corpus) error {
 func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 	unlock, err := p.lock()
 	if err != nil {
-		return nil, err
+		if !readOnly(err) {
+			return nil, err
+		}
+		// A read-only directory (an index baked into an image, a
+		// read-only mount): nobody can save there either, and every file
+		// is checksummed, so read it without the lock.
+		p.logWarn("index directory is read-only; reading the index without its lock", "dir", p.dir, "reason", err.Error())
+		unlock = func() {}
 	}
 	defer unlock()
 	p.removeTemps()
@@ -172,6 +184,11 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 		p.layout = seedStamp(seed.ivf)
 	}
 	return seed, nil
+}
+
+// readOnly reports whether err means the directory cannot be written.
+func readOnly(err error) bool {
+	return errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS)
 }
 
 // loadTerms reads a terms file and checks it against its checksum.
@@ -230,11 +247,13 @@ func (p *persister) removeTemps() {
 // that needs it.
 func (ix *Index) published(ctx context.Context, s *snapshot, st UpdateStats) {
 	ix.last.Store(&st)
-	if ix.per == nil {
-		return
+	if ix.per == nil || s.missing > 0 {
+		return // an incomplete snapshot's progress is saved by keepProgress
 	}
-	if err := ix.per.saveSnapshot(ctx, ix.emb.Name(), s, false); err != nil {
-		ix.log.Warn("index not saved", "dir", ix.per.dir, "err", err)
+	err := ix.per.saveSnapshot(ctx, ix.emb.Name(), s, false)
+	ix.noteSave(err)
+	if err != nil {
+		ix.log.Warn("index not saved; serving from memory, retrying later", "dir", ix.per.dir, "err", err)
 	}
 }
 
@@ -263,7 +282,14 @@ func (ix *Index) Save(ctx context.Context) error {
 	if ix.per == nil {
 		return nil
 	}
-	return ix.per.saveSnapshot(ctx, ix.emb.Name(), ix.snap.Load(), false)
+	s := ix.snap.Load()
+	if s.missing > 0 {
+		return fmt.Errorf("retrieval: %d of %d passages have no vector yet (%w); the %d embedded so far are saved",
+			s.missing, len(s.passages), s.embedErr, len(s.passages)-s.missing)
+	}
+	err := ix.per.saveSnapshot(ctx, ix.emb.Name(), s, false)
+	ix.noteSave(err)
+	return err
 }
 
 // keepProgress is called when embedding fails part-way: the vectors
@@ -328,6 +354,9 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if err := os.MkdirAll(p.dir, 0o755); err != nil {
+		return fmt.Errorf("index directory: %w", err)
 	}
 	unlock, err := p.lock()
 	if err != nil {

@@ -184,10 +184,13 @@ func (ix *Index) refresh(ctx context.Context) error {
 	return nil
 }
 
-// Run refreshes a remote index every RefreshEvery until ctx ends. It
-// returns at once for an in-memory index.
+// Run refreshes a remote index every RefreshEvery until ctx ends. For a
+// local index it retries, every Options.RetryInterval, what a degraded
+// start could not do (see Health): embed the passages still without a
+// vector, save the index.
 func (ix *Index) Run(ctx context.Context) {
 	if ix.remote == nil {
+		ix.runLocal(ctx)
 		return
 	}
 	t := time.NewTicker(ix.remote.refresh)

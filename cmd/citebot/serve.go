@@ -112,8 +112,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
-	go ix.Run(svc.ctx)
+	go ix.Run(svc.ctx) // a remote index's refresh; a local one's retries (Health)
 	metrics.SetIndexSize(ix.Len())
+	svc.run(func(ctx context.Context) error {
+		reportIndexHealth(ctx, ix, metrics)
+		return nil
+	})
 	// At most one search per core at a time: under load, queued searches
 	// wait briefly instead of all slowing down together (halves ack p99 in
 	// the load test on 2 cores).
@@ -221,6 +225,23 @@ func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
 
 func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	(*s.h.Load()).ServeHTTP(w, r)
+}
+
+// reportIndexHealth keeps the index's health gauges current until ctx ends:
+// passages still without a vector, a save that failed (serve then runs from
+// memory and ix.Run retries).
+func reportIndexHealth(ctx context.Context, ix *retrieval.Index, metrics *bot.Metrics) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		h := ix.Health()
+		metrics.SetIndexHealth(h.MissingVectors, h.SaveErr != nil)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // watch follows CITEBOT_CORPUS for changes until ctx ends. A watch that

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -140,4 +142,62 @@ func TestServePublicKeyWithoutHTTPAddr(t *testing.T) {
 	if _, _, err := checkServeConfig(config{PublicKey: "abcd"}); err == nil {
 		t.Error("a public key alone was accepted")
 	}
+}
+
+// TestServeWithEmbeddingServerDown: the embedding server is down at start.
+// serve still comes up, from memory (BM25 over every passage), warns, and
+// says so in /metrics, instead of exiting.
+func TestServeWithEmbeddingServerDown(t *testing.T) {
+	pub := strings.Repeat("ab", 32)
+	vars := map[string]string{
+		"CITEBOT_HTTP_ADDR":   "127.0.0.1:0",
+		"DISCORD_PUBLIC_KEY":  pub,
+		"CITEBOT_INDEX":       "off",
+		"CITEBOT_LOG_FORMAT":  "json",
+		"CITEBOT_EMBEDDER":    "ollama",
+		"CITEBOT_EMBED_MODEL": "nomic-embed-text",
+		"CITEBOT_EMBED_URL":   closedPort(t),
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"citebot", "serve"}, fakeEnv(vars), strings.NewReader(""), io.Discard, &stderr)
+	}()
+	base := waitForAddr(t, &stderr, done)
+	waitReady(t, base)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if regexp.MustCompile(`(?m)^citebot_index_passages_without_vector [1-9]`).Match(b) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("metrics do not show the passages without a vector:\n%s", grepLines(string(b), "citebot_index"))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(stderr.String(), "serving from memory") {
+		t.Errorf("no warning in the log:\n%s", stderr.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve returned %v", err)
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
