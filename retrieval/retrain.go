@@ -16,13 +16,16 @@ type retrainer struct {
 	mu      sync.Mutex
 	running bool
 	wg      sync.WaitGroup
+	logged  string // layoutStamp last described in the log
 }
 
-// check starts a retrain of s's store if it needs one and none is running.
+// check logs s's store layout when it is new and starts a retrain of it if
+// it needs one and none is running.
 func (r *retrainer) check(ix *Index, s *snapshot) {
 	if s == nil || s.store == nil {
 		return
 	}
+	r.describe(ix, s)
 	why := s.store.needsRetrain()
 	if why == "" {
 		return
@@ -44,6 +47,27 @@ func (r *retrainer) check(ix *Index, s *snapshot) {
 			r.check(ix, next)
 		}
 	}()
+}
+
+// describe logs how s's vector store is laid out, once per layout.
+func (r *retrainer) describe(ix *Index, s *snapshot) {
+	stamp := layoutStamp(s)
+	r.mu.Lock()
+	seen := stamp == r.logged
+	r.logged = stamp
+	r.mu.Unlock()
+	if seen {
+		return
+	}
+	l := s.store.layout.Load()
+	switch {
+	case l.cents != nil:
+		ix.log.Info("vector store partitioned", "passages", l.n, "partitions", len(l.parts),
+			"probes", s.store.cfg.probes(l), "calibrated_probes", l.probes, "scan_share", l.scanShare, "imbalance", l.imbalance())
+	case l.triedN > 0:
+		ix.log.Info("vector store exact: partitions would not pay for these vectors", "passages", l.n,
+			"probes_for_recall", l.probes, "scan_share", l.scanShare)
+	}
 }
 
 // wait blocks until no retrain runs (tests, bench).
@@ -68,8 +92,8 @@ func (ix *Index) retrain(s *snapshot, why string) *snapshot {
 	}
 	l := ns.layout.Load()
 	s.store.layout.Store(l)
-	ix.log.Info("vector partitions retrained", "partitions", len(l.parts), "imbalance", l.imbalance(),
-		"duration", time.Since(start))
+	ix.log.Info("vector partitions retrained", "duration", time.Since(start))
+	ix.retrainer.describe(ix, s)
 	if ix.per != nil {
 		if err := ix.per.saveSnapshot(context.Background(), ix.emb.Name(), s, false); err != nil {
 			ix.log.Warn("index not saved", "dir", ix.per.dir, "err", err)
