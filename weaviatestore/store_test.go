@@ -60,6 +60,15 @@ func clone(c *corpus.Corpus) *corpus.Corpus {
 	return out
 }
 
+func mustRecords(t *testing.T, c *corpus.Corpus) []retrieval.Record {
+	t.Helper()
+	r, err := retrieval.BuildRecords(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 func newStore(t *testing.T, urls []string, key string, emb retrieval.Embedder) *weaviatestore.Store {
 	t.Helper()
 	s, err := weaviatestore.New(weaviatestore.Config{URLs: urls, APIKey: key, Timeout: 5 * time.Second}, emb)
@@ -185,6 +194,46 @@ func TestStore(t *testing.T) {
 		}
 		compare(t, ctx, ed, st, emb)
 		if _, err := st.Sync(ctx, c, weaviatestore.SyncOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("a sync cut short resumes, never a passage without its vector", func(t *testing.T) {
+		big := retrieval.SyntheticCorpus(600, 3)
+		bs := newStore(t, cl.URLs(0), testKey, emb)
+		ctx, cancel := context.WithCancel(ctx)
+		_, err := bs.Sync(ctx, big, weaviatestore.SyncOptions{Batch: 50, Progress: func(done, _ int) {
+			if done >= 150 {
+				cancel()
+			}
+		}})
+		cancel()
+		if err == nil {
+			t.Fatal("a cancelled sync reported success")
+		}
+		// The statistics still describe the earlier corpus: readers keep
+		// answering from it while the sync is incomplete.
+		gen, err := bs.Generation(context.Background())
+		if err != nil || gen != retrieval.BuildStats(c, mustRecords(t, c)).Generation() {
+			t.Fatalf("generation after a cut sync = %q, %v; want the previous corpus's", gen, err)
+		}
+		before := emb.docs.Load()
+		s, err := bs.Sync(context.Background(), big, weaviatestore.SyncOptions{Batch: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		written := len(big.Passages) - s.Added
+		if written < 150 || s.Kept != written || s.Embedded != s.Added || int(emb.docs.Load()-before) != s.Added {
+			t.Fatalf("resumed sync = %+v after %d written, want the rest added and embedded, the written kept", s, written)
+		}
+		// Every passage object has its vector: the nearest-vector search
+		// reaches all of them.
+		vec, _ := emb.EmbedQuery(context.Background(), "anything")
+		all, err := bs.Dense(context.Background(), vec, 1000, retrieval.Filter{})
+		if err != nil || len(all) != len(big.Passages) {
+			t.Fatalf("%d of %d passages reachable by vector (%v)", len(all), len(big.Passages), err)
+		}
+		if _, err := st.Sync(context.Background(), c, weaviatestore.SyncOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	})
