@@ -3,6 +3,7 @@ package minilm
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // benchPassage is a news-like paragraph of about 100 word pieces.
@@ -36,18 +37,30 @@ func BenchmarkEmbedPassage(b *testing.B) {
 func BenchmarkEmbedQuery(b *testing.B) {
 	m := testModel(b)
 	q := "who pays for the new late-night bus routes?"
+	cpu0 := cpuTime()
 	for b.Loop() {
 		if _, err := m.EmbedQuery(context.Background(), q); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpuTime()-cpu0)
+}
+
+// reportCPU reports CPU time per operation, which the machine's other load
+// disturbs less than wall-clock time.
+func reportCPU(b *testing.B, cpu time.Duration) {
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
 }
 
 func BenchmarkLoad(b *testing.B) {
 	dir := testModelDir(b)
+	cpu0 := cpuTime()
 	for b.Loop() {
 		if _, err := Load(dir, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpuTime()-cpu0)
 }
