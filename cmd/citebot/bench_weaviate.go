@@ -37,21 +37,35 @@ func benchWeaviate(ctx context.Context, e *env, sizes []int) error {
 		queries := benchQueries(cp, benchWeaviateQueries)
 		emb := retrieval.NewLocalEmbedder(0)
 
-		// In-process.
-		start := time.Now()
-		mem, err := retrieval.NewIndex(ctx, cp, retrieval.Options{Embedder: emb, Path: "off"})
-		if err != nil {
-			return fmt.Errorf("bench: %w", err)
+		// In process: the default store, and chromem-go's exact scan where
+		// the default partitions (from 20k passages).
+		variants := []struct {
+			name string
+			min  int
+		}{{"in-process", 0}}
+		if n >= 20000 {
+			variants = append(variants, struct {
+				name string
+				min  int
+			}{"exact scan", n + 1})
 		}
-		build := time.Since(start)
-		hyb, err := timeSearches(ctx, mem, queries)
-		if err != nil {
-			return err
+		var hyb []time.Duration
+		var heap float64
+		for _, v := range variants {
+			start := time.Now()
+			mem, err := retrieval.NewIndex(ctx, cp, retrieval.Options{Embedder: emb, Path: "off", ANNMinPassages: v.min})
+			if err != nil {
+				return fmt.Errorf("bench: %w", err)
+			}
+			build := time.Since(start)
+			if hyb, err = timeSearches(ctx, mem, queries); err != nil {
+				return err
+			}
+			heap = heapMiB()
+			runtime.KeepAlive(mem)
+			fmt.Fprintf(w, format, n, v.name, build.Round(time.Millisecond), fmt.Sprintf("%.0f", float64(n)/build.Seconds()),
+				fmtMS(pctile(hyb, 50)), fmtMS(pctile(hyb, 95)), "-", "-", fmt.Sprintf("%.0f", heap))
 		}
-		heap := heapMiB()
-		fmt.Fprintf(w, format, n, "in-process", build.Round(time.Millisecond), fmt.Sprintf("%.0f", float64(n)/build.Seconds()),
-			fmtMS(pctile(hyb, 50)), fmtMS(pctile(hyb, 95)), "-", "-", fmt.Sprintf("%.0f", heap))
-		mem = nil
 		runtime.GC()
 
 		// Weaviate: a fresh collection, one sync, then the same queries
@@ -64,7 +78,8 @@ func benchWeaviate(ctx context.Context, e *env, sizes []int) error {
 		if err := st.Drop(ctx); err != nil {
 			return err
 		}
-		start = time.Now()
+		runtime.GC()
+		start := time.Now()
 		ss, err := st.Sync(ctx, cp, weaviateBenchSync)
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
