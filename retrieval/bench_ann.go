@@ -78,6 +78,8 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 		return fmt.Errorf("bench: %w", err)
 	}
 	build := time.Since(start)
+	// The bench swaps layouts and probe counts below: no retrain may run.
+	ix.retrainer.wait()
 	s := ix.snap.Load()
 	l := s.store.layout.Load()
 	texts := make([]string, len(c.Passages))

@@ -2,7 +2,6 @@ package retrieval
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -49,9 +48,6 @@ type storeSeed struct {
 	// With no centroids, trainedN > 0 records that partitions did not pay
 	// at that size (store_calibrate.go).
 }
-
-// errBadSeed means persisted centroids do not fit the documents.
-var errBadSeed = errors.New("store: persisted partitions do not fit")
 
 // numPartitions returns k ≈ √n.
 func numPartitions(n int) int { return max(1, int(math.Round(math.Sqrt(float64(n))))) }

@@ -113,10 +113,30 @@ func TestRetrainInBackground(t *testing.T) {
 	if ix.snap.Load().store.layout.Load().cents != nil || trains.Load() != 0 {
 		t.Fatalf("200 passages partitioned; want exact below 300")
 	}
+	// Searches run on through the update and the background retrain (the
+	// race detector watches the layout swap).
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := ix.Search(context.Background(), Query{Text: c.Passages[i%len(c.Passages)].Text[:40]}); err != nil {
+				t.Errorf("search during retrain: %v", err)
+				return
+			}
+		}
+	}()
 	if _, err := ix.Update(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
 	ix.retrainer.wait()
+	close(stop)
+	<-done
 	s := ix.snap.Load()
 	l := s.store.layout.Load()
 	if trains.Load() != 1 || l.cents == nil || len(l.parts) != numPartitions(900) || l.n != 900 {
