@@ -37,6 +37,7 @@ type remote struct {
 	refresh  time.Duration
 	lookup   time.Duration
 	hybrid   HybridBackend // set when the backend fuses hybrid searches
+	onLoad   func(passages int)
 }
 
 // RemoteOptions configures NewRemoteIndex.
@@ -59,6 +60,9 @@ type RemoteOptions struct {
 	// LookupTimeout bounds the calls without a context of their own
 	// (Passage, Suggest, Article); 0 means 2.5s.
 	LookupTimeout time.Duration
+	// OnLoad, if set, is called with the number of passages whenever new
+	// statistics are loaded (metrics).
+	OnLoad func(passages int)
 	// BackendFusion makes hybrid searches use the backend's own fusion
 	// (it must be a HybridBackend) instead of citebot's.
 	BackendFusion bool
@@ -86,7 +90,7 @@ func NewRemoteIndex(ctx context.Context, b Backend, opts RemoteOptions) (*Index,
 		n = 2048
 	}
 	r := &remote{b: b, passages: newLRU[Record](n), articles: newLRU[*corpus.Article](max(1, n/8)),
-		refresh: opts.RefreshEvery, lookup: opts.LookupTimeout}
+		refresh: opts.RefreshEvery, lookup: opts.LookupTimeout, onLoad: opts.OnLoad}
 	if r.refresh <= 0 {
 		r.refresh = 2 * time.Second
 	}
@@ -181,6 +185,9 @@ func (ix *Index) refresh(ctx context.Context) error {
 	r.articles.clear()
 	r.state.Store(rs)
 	ix.log.Info("index statistics loaded", "generation", gen, "passages", st.Passages, "articles", len(st.Articles))
+	if r.onLoad != nil {
+		r.onLoad(st.Passages)
+	}
 	return nil
 }
 

@@ -76,7 +76,7 @@ func prefixes(c config) (query, doc string) {
 // the log. wrap, when not nil, wraps the embedder (metrics).
 func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writer, wrap func(retrieval.Embedder) retrieval.Embedder) (*retrieval.Index, error) {
 	if c.Store == "weaviate" {
-		return openRemoteIndex(ctx, c, log, wrap, false)
+		return openRemoteIndex(ctx, c, log, wrap, false, nil)
 	}
 	cp, err := loadCorpus(c, log)
 	if err != nil {

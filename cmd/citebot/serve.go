@@ -101,7 +101,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if c.Store == "weaviate" {
 		// Weaviate down at start is not fatal: /readyz says 503 and every
 		// interaction "unavailable" until it answers (ix.Run notices).
-		ix, err = openRemoteIndex(svc.ctx, c, log, metrics.Embedder, true)
+		ix, err = openRemoteIndex(svc.ctx, c, log, metrics.Embedder, true, metrics.SetIndexSize)
 	} else {
 		ix, err = openIndex(svc.ctx, c, log, e.stderr, metrics.Embedder)
 	}

@@ -53,7 +53,7 @@ func newWeaviateStore(c config, log *slog.Logger, emb retrieval.Embedder, prefix
 // unreachable Weaviate is not fatal: the index reports itself unavailable
 // and recovers when Weaviate answers (the caller runs ix.Run). A refused API
 // key or another embedder's collection always is.
-func openRemoteIndex(ctx context.Context, c config, log *slog.Logger, wrap func(retrieval.Embedder) retrieval.Embedder, lenient bool) (*retrieval.Index, error) {
+func openRemoteIndex(ctx context.Context, c config, log *slog.Logger, wrap func(retrieval.Embedder) retrieval.Embedder, lenient bool, onLoad func(int)) (*retrieval.Index, error) {
 	st, emb, err := openWeaviate(c, log, wrap)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func openRemoteIndex(ctx context.Context, c config, log *slog.Logger, wrap func(
 	}
 	ix, err := retrieval.NewRemoteIndex(ctx, st, retrieval.RemoteOptions{
 		Embedder: emb, Logger: log, Calibration: cal, AbstainThreshold: c.AbstainThreshold,
-		BackendFusion: c.WeaviateFusion != "citebot",
+		BackendFusion: c.WeaviateFusion != "citebot", OnLoad: onLoad,
 	})
 	if err != nil {
 		return nil, err
