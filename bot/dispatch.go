@@ -63,6 +63,9 @@ type exchange struct {
 	deferred  bool // the initial response was a successful deferral
 	settled   bool // the last word is claimed: the answer, an error or the restart notice
 	abandoned bool // shutdown gave up on this interaction
+	// landed is closed when a deferral on its way has been sent, together
+	// with the restart notice it may owe (nil when none was started).
+	landed chan struct{}
 }
 
 func kindOf(t discordgo.InteractionType) string {
@@ -272,6 +275,11 @@ func (x *exchange) run(rt route, rq *request) {
 // deferResponse acknowledges before the work is done: "thinking…" (type 5)
 // for a new message, a silent ack (type 6) for a clicked message.
 func (x *exchange) deferResponse(private bool) {
+	landed := make(chan struct{})
+	defer close(landed)
+	x.mu.Lock()
+	x.landed = landed
+	x.mu.Unlock()
 	ir := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
 	if x.update {
 		ir.Type = discordgo.InteractionResponseDeferredMessageUpdate

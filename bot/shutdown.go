@@ -54,10 +54,23 @@ func (r *Router) Shutdown(ctx context.Context) (abandoned int) {
 
 // abandon gives the interaction the restart notice unless its answer (or an
 // error reply) was already claimed. A deferral still on its way sends the
-// notice itself when it lands (deferResponse).
+// notice itself when it lands (deferResponse); abandon waits for that, at
+// most NoticeTimeout, so the notice is not lost to the process exiting.
 func (x *exchange) abandon() {
 	x.mu.Lock()
 	x.abandoned = true
+	if landed := x.landed; x.responded && !x.deferred && !x.settled && landed != nil {
+		// The deferral is on its way and deferResponse sends the notice when
+		// it lands: wait for that, so the process does not exit first.
+		x.mu.Unlock()
+		t := time.NewTimer(NoticeTimeout)
+		defer t.Stop()
+		select {
+		case <-landed:
+		case <-t.C:
+		}
+		return
+	}
 	if x.settled || (x.responded && !x.deferred) {
 		x.mu.Unlock()
 		return
