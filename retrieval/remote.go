@@ -254,17 +254,53 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 	qt, cc := ix.withContext(s, ix.queryTerms(s, text), conv)
 	f := Filter{Source: SourceKey(source), DocID: strings.TrimSpace(docID)}
 
+	// The BM25 side re-scores its hits with citebot's weights and, as soon
+	// as the query vector is known, asks for their cosines, while the dense
+	// side runs: two round trips in sequence, not three.
+	type lexHit struct {
+		rec   Record
+		score float64
+	}
 	var (
-		lexRecs []Record
+		lexHits []lexHit
+		lexSims map[string]float64
 		lexErr  error
 		wg      sync.WaitGroup
 	)
+	vecCh := make(chan []float32, 1)
 	fused := r.hybrid != nil && mode == Hybrid
+	runLexical := func(vecs <-chan []float32) {
+		recs, err := r.b.Lexical(ctx, uniqueTerms(qt.lex), lexFetchFactor*depth, f)
+		if err != nil {
+			lexErr = err
+			return
+		}
+		for _, rec := range recs {
+			if sc := st.bm25.scoreTerms(rec.Terms, qt.lex, qt.lexWeights); sc > 0 {
+				lexHits = append(lexHits, lexHit{rec, sc})
+			}
+		}
+		// Best first; ties by corpus order, as bm25Index.search breaks them.
+		sort.Slice(lexHits, func(i, j int) bool {
+			if lexHits[i].score != lexHits[j].score {
+				return lexHits[i].score > lexHits[j].score
+			}
+			return lexHits[i].rec.Ord < lexHits[j].rec.Ord
+		})
+		lexHits = lexHits[:min(len(lexHits), depth)]
+		if vec := <-vecs; vec != nil && len(lexHits) > 0 {
+			ids := make([]string, len(lexHits))
+			for i, h := range lexHits {
+				ids[i] = h.rec.Passage.ID
+			}
+			lexSims, lexErr = r.b.Similarity(ctx, vec, ids)
+		}
+	}
 	if mode != DenseOnly && len(qt.lex) > 0 && !fused {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lexRecs, lexErr = r.b.Lexical(ctx, uniqueTerms(qt.lex), lexFetchFactor*depth, f)
+			runLexical(vecCh)
 		}()
 	}
 	var (
@@ -276,6 +312,7 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 		var err error
 		qvec, err = ix.embedWithContext(ctx, text, cc)
 		if err != nil {
+			vecCh <- nil
 			err = fmt.Errorf("retrieval: embed query with %s: %w", ix.emb.Name(), err)
 			if mode == DenseOnly || ctx.Err() != nil {
 				wg.Wait()
@@ -284,15 +321,22 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 			ix.log.Warn("dense search failed; answering from BM25 alone", "err", err)
 			degraded, qvec = true, nil
 			if fused && len(qt.lex) > 0 {
-				lexRecs, lexErr = r.b.Lexical(ctx, uniqueTerms(qt.lex), lexFetchFactor*depth, f)
+				none := make(chan []float32, 1)
+				none <- nil
+				runLexical(none)
 			}
 		} else if fused {
 			cands, err := ix.backendFused(ctx, s, st, qt, qvec, depth, f)
 			return s, qt, cc, cands, false, err
-		} else if denseRec, err = r.b.Dense(ctx, qvec, depth, f); err != nil {
-			wg.Wait()
-			return nil, qt, cc, nil, false, r.failed(err)
+		} else {
+			vecCh <- qvec
+			if denseRec, err = r.b.Dense(ctx, qvec, depth, f); err != nil {
+				wg.Wait()
+				return nil, qt, cc, nil, false, r.failed(err)
+			}
 		}
+	} else {
+		vecCh <- nil
 	}
 	wg.Wait()
 	if lexErr != nil {
@@ -305,21 +349,16 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 	for _, rec := range denseRec {
 		recs[rec.Passage.ID] = rec
 	}
-	for _, rec := range lexRecs {
-		if _, ok := recs[rec.Passage.ID]; !ok {
-			recs[rec.Passage.ID] = rec
+	for _, h := range lexHits {
+		if _, ok := recs[h.rec.Passage.ID]; !ok {
+			recs[h.rec.Passage.ID] = h.rec
 		}
 	}
 	s.addRecords(recs)
-
-	var lex []scored
-	for _, rec := range lexRecs {
-		if sc := st.bm25.scoreTerms(rec.Terms, qt.lex, qt.lexWeights); sc > 0 {
-			lex = append(lex, scored{doc: s.byID[rec.Passage.ID], score: sc})
-		}
+	lex := make([]scored, len(lexHits))
+	for i, h := range lexHits {
+		lex[i] = scored{doc: s.byID[h.rec.Passage.ID], score: h.score}
 	}
-	sort.Slice(lex, func(i, j int) bool { return better(lex[i], lex[j]) })
-	lex = lex[:min(len(lex), depth)]
 	dense := make([]scored, len(denseRec))
 	inDense := make(map[int]bool, len(denseRec))
 	for i, rec := range denseRec {
@@ -329,21 +368,9 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 	cands := fuse(s, dense, lex, nil)
 	if qvec != nil {
 		// The cosine of lexical-only candidates, as rank computes it.
-		var ids []string
-		for _, c := range cands {
-			if !inDense[c.doc] {
-				ids = append(ids, s.passages[c.doc].ID)
-			}
-		}
-		if len(ids) > 0 {
-			sims, err := r.b.Similarity(ctx, qvec, ids)
-			if err != nil {
-				return nil, qt, cc, nil, false, r.failed(err)
-			}
-			for i := range cands {
-				if !inDense[cands[i].doc] {
-					cands[i].dense = sims[s.passages[cands[i].doc].ID]
-				}
+		for i := range cands {
+			if !inDense[cands[i].doc] {
+				cands[i].dense = lexSims[s.passages[cands[i].doc].ID]
 			}
 		}
 	}
