@@ -77,8 +77,10 @@ func buildStore(ctx context.Context, emb Embedder, docs []storeDoc, prev *store,
 	// exact until the background retrain partitions it.
 	case old != nil && !(old.cents != nil && len(docs) < cfg.minPartitioned()/2):
 		l, err = s.update(ctx, old, docs)
-	case seed != nil && seed.cents == nil && seed.trainedN > 0 && partitioned && len(docs) < 2*seed.trainedN:
-		// Persisted: partitions did not pay for these vectors at this size.
+	case seed != nil && partitioned && len(docs) < 2*seed.trainedN && cfg.Probes <= 0 &&
+		(seed.cents == nil || seed.scanShare > maxScanShare):
+		// Persisted: partitions did not pay for these vectors at this size
+		// (or were forced by a probe count no longer set).
 		l, err = s.fresh(ctx, docs, nil, nil, 0, nil)
 		if err == nil {
 			l.triedN, l.probes, l.scanShare = seed.trainedN, seed.probes, seed.scanShare

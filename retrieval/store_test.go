@@ -286,3 +286,30 @@ func unitFrom32(v []float32) []float32 {
 	}
 	return unitFrom(f)
 }
+
+// TestStoreSeedExactDecision: a persisted "partitions did not pay" keeps
+// the store exact without training, unless a probe count is configured.
+func TestStoreSeedExactDecision(t *testing.T) {
+	ctx := context.Background()
+	e := NewLocalEmbedder(64)
+	docs := ivfDocs(t, e, 900)
+	seed := &storeSeed{trainedN: 900, probes: 29, scanShare: 0.95}
+	trains := 0
+	cfg := storeConfig{MinPartitioned: 500, trained: func() { trains++ }}
+	s, err := buildStore(ctx, e, docs, nil, seed, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := s.layout.Load(); l.cents != nil || l.triedN != 900 || trains != 0 || s.needsRetrain() != "" {
+		t.Errorf("persisted exact decision: partitioned %v, triedN %d, %d trainings, retrain %q; want exact, 900, 0, none",
+			l.cents != nil, l.triedN, trains, s.needsRetrain())
+	}
+	cfg.Probes = 4
+	s, err = buildStore(ctx, e, docs, nil, seed, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.layout.Load().cents == nil || trains != 1 {
+		t.Errorf("with CITEBOT_ANN_PROBES set: partitioned %v after %d trainings; want partitions", s.layout.Load().cents != nil, trains)
+	}
+}
