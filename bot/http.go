@@ -120,8 +120,8 @@ func NewHTTPHandler(cfg HTTPConfig) http.Handler {
 
 // NewHTTPServer wraps h in an http.Server for addr (CITEBOT_HTTP_ADDR) with
 // timeouts, so a slow or idle client cannot hold connections forever. Shut
-// it down with Shutdown after Router.Drain, then Router.Wait for the edits
-// still in flight.
+// it down with Shutdown after Router.Drain, then Router.Shutdown, which
+// waits for the edits still in flight and tells whoever is left to ask again.
 func NewHTTPServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
 	srv := &http.Server{
 		Addr:              addr,
