@@ -111,12 +111,14 @@ func (e *env) searchOnce(ctx context.Context, q retrieval.Query, usage string) (
 	if err != nil {
 		return retrieval.Answer{}, c, err
 	}
+	// An unknown source or article is bad input (exit 2), but the usage
+	// text would only hide the list of what the corpus has.
 	if q.Source, err = knownSource(ix, q.Source); err != nil {
-		return retrieval.Answer{}, c, usagef(usage, "%v", err)
+		return retrieval.Answer{}, c, &usageError{err: err}
 	}
 	if q.DocID != "" {
 		if _, ok := ix.Article(q.DocID); !ok {
-			return retrieval.Answer{}, c, usagef(usage, "-article: the corpus has no article %q ('citebot corpus' lists them)", q.DocID)
+			return retrieval.Answer{}, c, &usageError{err: fmt.Errorf("-article: the corpus has no article %q ('citebot corpus' lists them)", q.DocID)}
 		}
 	}
 	ans, err := ix.Search(ctx, q)
