@@ -78,7 +78,7 @@ func buildStore(ctx context.Context, emb Embedder, docs []storeDoc, prev *store,
 	case old != nil && !(old.cents != nil && len(docs) < cfg.minPartitioned()/2):
 		l, err = s.update(ctx, old, docs)
 	case seed != nil && partitioned && len(docs) < 2*seed.trainedN && cfg.Probes <= 0 &&
-		(seed.cents == nil || seed.scanShare > maxScanShare):
+		(seed.cents == nil || !partitionsPay(seed.scanShare, len(seed.cents), len(docs), len(seed.cents[0]))):
 		// Persisted: partitions did not pay for these vectors at this size
 		// (or were forced by a probe count no longer set).
 		l, err = s.fresh(ctx, docs, nil, nil, 0, nil)
@@ -129,7 +129,7 @@ func (s *store) trained(ctx context.Context, docs []storeDoc) (*storeLayout, err
 		return nil, err
 	}
 	l.probes, l.scanShare = probes, share
-	if share > maxScanShare && s.cfg.Probes <= 0 {
+	if s.cfg.Probes <= 0 && !partitionsPay(share, len(l.parts), l.n, len(docs[0].Vector)) {
 		// These vectors hardly cluster: one exact collection is faster at
 		// the same recall. Remember it, so no retrain repeats it before the
 		// corpus doubles.

@@ -313,3 +313,23 @@ func TestStoreSeedExactDecision(t *testing.T) {
 		t.Errorf("with CITEBOT_ANN_PROBES set: partitioned %v after %d trainings; want partitions", s.layout.Load().cents != nil, trains)
 	}
 }
+
+func TestPartitionsPay(t *testing.T) {
+	tests := []struct {
+		share   float64
+		k, n, d int
+		want    bool
+	}{
+		{0.5, 316, 100000, 512, true},   // 0.5 × 1.26 = 0.63
+		{0.7, 316, 100000, 512, false},  // 0.88: under 20% saved
+		{0.92, 316, 100000, 512, false}, // hash vectors at recall@50 0.99
+		{0.52, 45, 2000, 384, false},    // MiniLM on 2k passages: overhead dominates
+		{0.1, 1000, 1000000, 384, true},
+		{0.5, 10, 0, 512, false},
+	}
+	for _, tt := range tests {
+		if got := partitionsPay(tt.share, tt.k, tt.n, tt.d); got != tt.want {
+			t.Errorf("partitionsPay(%v, k=%d, n=%d, dim=%d) = %v, want %v", tt.share, tt.k, tt.n, tt.d, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,50 @@
+package retrieval
+
+import (
+	"context"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// cpuTime is the process's user+system CPU time: on a shared machine it
+// varies less than wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkStoreQuery compares the exact scan and partitioned queries over
+// 20k hash vectors (141 partitions of ~142), reporting CPU per query
+// beside wall time: go test -run XXX -bench StoreQuery ./retrieval/
+func BenchmarkStoreQuery(b *testing.B) {
+	ctx := context.Background()
+	e := NewLocalEmbedder(0)
+	docs := ivfDocs(b, e, 20000)
+	exact, err := buildStore(ctx, e, docs, nil, nil, storeConfig{MinPartitioned: 1 << 30})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ivf, err := buildStore(ctx, e, docs, nil, nil, storeConfig{MinPartitioned: 1, Probes: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := docs[17].Vector
+	run := func(name string, s *store, probes int) {
+		b.Run(name, func(b *testing.B) {
+			c0 := cpuTime()
+			for b.Loop() {
+				if _, err := s.queryProbes(ctx, q, candDepth, nil, probes); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-c0).Microseconds())/float64(b.N), "cpu-µs/op")
+		})
+	}
+	run("exact", exact, 1)
+	for _, p := range []int{1, 16, 70, 141} {
+		run("probes="+strconv.Itoa(p), ivf, p)
+	}
+}
