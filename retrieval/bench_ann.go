@@ -94,7 +94,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 		}
 	}
 	// The exact scan: one chromem-go collection over the same vectors.
-	exact, err := buildStore(ctx, emb, storeDocs(s), nil, nil, storeConfig{MinPartitioned: n + 1})
+	exact, err := buildStore(ctx, emb, storeDocs(s), nil, nil, storeConfig{MinPartitioned: n + 1, single: true})
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}

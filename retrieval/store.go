@@ -49,6 +49,9 @@ type storeConfig struct {
 	Calibration func(ctx context.Context) ([][]float32, error)
 	// trained, if set, is called whenever centroids are trained (tests).
 	trained func()
+	// single keeps an exact store in one collection, never sharded
+	// (the bench's plain chromem-go baseline).
+	single bool
 }
 
 // Measured on synthetic corpora with the local embedder (citebot bench):
@@ -179,7 +182,9 @@ func (s *store) queryProbes(ctx context.Context, vec []float32, n int, where map
 	if total == 0 {
 		return nil, nil
 	}
-	if where != nil {
+	if l.cents == nil {
+		probes = len(l.parts) // exact: every shard
+	} else if where != nil {
 		// A filter leaves a share total/n of each partition: probe that
 		// many times more partitions to scan as many matching documents.
 		probes = int(min(float64(len(l.parts)), math.Ceil(float64(probes)*float64(l.n)/float64(total))))

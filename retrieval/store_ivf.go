@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"math"
 	"reflect"
@@ -187,13 +188,20 @@ func vectorsOf(docs []storeDoc) [][]float32 {
 	return vs
 }
 
-// fresh lays docs out over cents (nil: one exact partition), taking each
+// fresh lays docs out over cents (nil: exact, in shards), taking each
 // document's partition from hint where given and in range, else the
 // nearest centroid, and builds every partition.
 func (s *store) fresh(ctx context.Context, docs []storeDoc, cents [][]float32, bias []float32, trainedN int, hint map[string]int32) (*storeLayout, error) {
 	k := max(1, len(cents))
+	if cents == nil {
+		k = s.cfg.shards(len(docs))
+	}
 	assign := make([]int32, len(docs))
-	if cents != nil {
+	if cents == nil {
+		for i := range docs {
+			assign[i] = shardOf(&docs[i], k)
+		}
+	} else {
 		var todo []int
 		for i, d := range docs {
 			if p, ok := hint[d.ID]; ok && int(p) < k && p >= 0 {
@@ -260,6 +268,10 @@ func (s *store) update(ctx context.Context, old *storeLayout, docs []storeDoc) (
 	if old.cents != nil {
 		if err := s.assignDocs(ctx, old.cents, old.bias, docs, todo, assign); err != nil {
 			return nil, err
+		}
+	} else {
+		for _, i := range todo {
+			assign[i] = shardOf(&docs[i], k)
 		}
 	}
 	for _, i := range todo {
@@ -465,4 +477,34 @@ func rebuilt(a, b *storeLayout) int {
 		}
 	}
 	return n
+}
+
+// An exact store of many passages is split into shards of about
+// exactShard passages, by article, all scanned by every query: one changed
+// article then rebuilds one shard rather than the whole collection, for
+// ~0.12 ms of chromem-go overhead per shard (~2% of the scan at 100k).
+const exactShard = 4096
+
+// shards returns how many shards an exact store of n documents has: one
+// below the partitioning threshold (plain chromem-go, as before).
+func (c storeConfig) shards(n int) int {
+	if c.single || n < c.minPartitioned() {
+		return 1
+	}
+	return max(1, n/exactShard)
+}
+
+// shardOf places d in one of k shards by its article (its id when it has
+// none), so an article's passages share a shard.
+func shardOf(d *storeDoc, k int) int32 {
+	if k <= 1 {
+		return 0
+	}
+	key := d.Metadata[metaDoc]
+	if key == "" {
+		key = d.ID
+	}
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return int32(h.Sum32() % uint32(k))
 }

@@ -333,3 +333,48 @@ func TestPartitionsPay(t *testing.T) {
 		}
 	}
 }
+
+// TestStoreExactShards: an exact store past the threshold (partitions did
+// not pay) is sharded by article; every query scans every shard, so it
+// ranks exactly as one collection does, and a changed article rebuilds
+// only its shard.
+func TestStoreExactShards(t *testing.T) {
+	ctx := context.Background()
+	e := NewLocalEmbedder(64)
+	docs := ivfDocs(t, e, 9000)
+	one, err := buildStore(ctx, e, docs, nil, nil, storeConfig{MinPartitioned: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := storeConfig{MinPartitioned: 5000}
+	// A persisted decision that partitions do not pay keeps it exact.
+	sharded, err := buildStore(ctx, e, docs, nil, &storeSeed{trainedN: 9000, scanShare: 0.95}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := sharded.layout.Load()
+	if l.cents != nil || len(l.parts) != 9000/exactShard || len(one.layout.Load().parts) != 1 {
+		t.Fatalf("exact store of 9000: %d shards (partitioned %v); want %d", len(l.parts), l.cents != nil, 9000/exactShard)
+	}
+	for _, q := range []int{3, 500, 8000} {
+		for _, where := range []map[string]string{nil, {metaSource: "1"}, {metaDoc: docs[q].Metadata[metaDoc]}} {
+			a, _ := one.query(ctx, docs[q].Vector, 50, where)
+			b, _ := sharded.query(ctx, docs[q].Vector, 50, where)
+			if !slices.Equal(hitIDs(a), hitIDs(b)) {
+				t.Fatalf("query %d where %v: shards %v, one collection %v", q, where, hitIDs(b), hitIDs(a))
+			}
+		}
+	}
+	changed := slices.Clone(docs)
+	for i := 40; i < 50; i++ { // one article's ten passages
+		changed[i].Vector = mustEmbed(t, e, fmt.Sprintf("a rewritten paragraph %d about harbour cranes", i))
+	}
+	up, err := buildStore(ctx, e, changed, sharded, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rebuilt(l, up.layout.Load()); n != 1 {
+		t.Errorf("one changed article rebuilt %d shards, want 1", n)
+	}
+	checkLoc(t, up.layout.Load())
+}
