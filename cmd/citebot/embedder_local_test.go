@@ -61,7 +61,13 @@ func installedModelDir(t *testing.T) string {
 }
 
 func TestIndexWithMiniLMThenRestartEmbedsNothing(t *testing.T) {
-	vars := map[string]string{"CITEBOT_MODEL_DIR": installedModelDir(t), "CITEBOT_INDEX": t.TempDir()}
+	// A two-paragraph corpus keeps the race-detector run short.
+	corpusDir := t.TempDir()
+	article := "---\ntitle: Moon base\nsource: Lunar Times\n---\nEngineers finished the first lunar greenhouse in Shackleton crater on Tuesday.\n\nThe lettuce grows under artificial light, the mission's botanist said.\n"
+	if err := os.WriteFile(filepath.Join(corpusDir, "moon.txt"), []byte(article), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"CITEBOT_MODEL_DIR": installedModelDir(t), "CITEBOT_INDEX": t.TempDir(), "CITEBOT_CORPUS": corpusDir}
 	code, stdout, stderr := runCmd(t, vars, "index")
 	if code != 0 || !strings.Contains(stdout, "with minilm:all-MiniLM-L6-v2@") || strings.Contains(stdout, "(0 embedded)") {
 		t.Fatalf("first index: exit %d, stdout %q, stderr %q", code, stdout, stderr)
