@@ -67,7 +67,16 @@ func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
 	return nil
 }
 
-const annFormat = "  %-22v %10v %10v %9v %9v %11v %11v\n"
+const annFormat = "  %-30v %10v %10v %10v %9v %9v %11v %11v\n"
+
+// cpuPer formats the CPU time per query since c0 (n queries), or "-".
+func cpuPer(c0 time.Duration, n int) string {
+	c1, ok := cpuTime()
+	if !ok || n == 0 {
+		return "-"
+	}
+	return fmtDur((c1 - c0) / time.Duration(n))
+}
 
 // benchANNSize measures one corpus size and writes its block.
 func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []int, emb Embedder, w io.Writer) error {
@@ -100,6 +109,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 	}
 	truth := make([][]string, len(vecs))
 	var exactTimes []time.Duration
+	exactCPU, _ := cpuTime()
 	for i, v := range vecs {
 		t0 := time.Now()
 		hits, err := exact.query(ctx, v, candDepth, nil)
@@ -109,6 +119,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 		exactTimes = append(exactTimes, time.Since(t0))
 		truth[i] = hitIDs(hits)
 	}
+	exactCPUPer := cpuPer(exactCPU, len(vecs))
 	hybrid := func() ([]time.Duration, error) {
 		var ds []time.Duration
 		for _, q := range queries {
@@ -133,7 +144,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 	}
 	fmt.Fprintf(w, "%d passages, %s synthetic corpus (%s, %d dims): build %v; %s\n", n, kind, emb.Name(), len(s.vecs[0]),
 		build.Round(time.Millisecond), partitions)
-	fmt.Fprintf(w, annFormat, "dense side", "dense p50", "dense p95", "recall@10", "recall@50", "hybrid p50", "hybrid p95")
+	fmt.Fprintf(w, annFormat, "dense side", "dense p50", "dense p95", "dense cpu", "recall@10", "recall@50", "hybrid p50", "hybrid p95")
 
 	// Each dense side in turn serves the hybrid search: the live store's
 	// layout and probe count are swapped for the measurement (the bench is
@@ -145,7 +156,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, annFormat, "chromem-go exact scan", fmtDur(pct(exactTimes, 50)), fmtDur(pct(exactTimes, 95)), "1", "1",
+	fmt.Fprintf(w, annFormat, "chromem-go exact scan", fmtDur(pct(exactTimes, 50)), fmtDur(pct(exactTimes, 95)), exactCPUPer, "1", "1",
 		fmtDur(pct(hyb, 50)), fmtDur(pct(hyb, 95)))
 	exact = nil
 	ivfL := l
@@ -174,6 +185,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 			}
 			var ds []time.Duration
 			var r10, r50 float64
+			c0, _ := cpuTime()
 			for i, v := range vecs {
 				t0 := time.Now()
 				hits, err := s.store.queryProbes(ctx, v, candDepth, nil, p)
@@ -185,6 +197,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 				r10 += recallAt(truth[i], got, 10)
 				r50 += recallAt(truth[i], got, 50)
 			}
+			cpu := cpuPer(c0, len(vecs))
 			s.store.cfg.Probes = p
 			hyb, err := hybrid()
 			if err != nil {
@@ -194,7 +207,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 			if p == ivfL.probes {
 				name += " (calibrated)"
 			}
-			fmt.Fprintf(w, annFormat, name, fmtDur(pct(ds, 50)), fmtDur(pct(ds, 95)),
+			fmt.Fprintf(w, annFormat, name, fmtDur(pct(ds, 50)), fmtDur(pct(ds, 95)), cpu,
 				fmt.Sprintf("%.3f", r10/float64(len(vecs))), fmt.Sprintf("%.3f", r50/float64(len(vecs))),
 				fmtDur(pct(hyb, 50)), fmtDur(pct(hyb, 95)))
 		}
