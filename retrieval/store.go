@@ -16,10 +16,12 @@ import (
 
 // store is the in-process dense store and the only code that touches
 // chromem-go. Below storeConfig.MinPartitioned passages it is one
-// chromem-go collection scanned exactly; above, an inverted-file index
-// (IVF): spherical k-means partitions of the vectors (store_ivf.go), each
-// its own chromem-go collection, and a query scans the centroids, queries
-// the nearest partitions through chromem-go and merges. chromem-go still
+// chromem-go collection scanned exactly. Above, where calibration finds
+// it pays (store_calibrate.go), it is an inverted-file index (IVF):
+// spherical k-means partitions of the vectors (store_ivf.go), each its own
+// chromem-go collection, and a query scans the centroids, queries the
+// nearest partitions through chromem-go and merges; where it does not pay,
+// exact shards by article that every query scans. chromem-go still
 // computes every passage similarity; citebot only chooses the collections.
 //
 // It guards against chromem-go's traps (see shared/notes/chromem-go.md):
