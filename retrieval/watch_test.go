@@ -180,8 +180,10 @@ func TestWatchLiveUpdates(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitFor("festival removed", func() bool { return !hasArticle("local/festival")() })
-	if h.ix.Len() != 4 || h.ix.LastStats().Removed != 1 {
-		t.Errorf("after removal: %d passages, stats %+v; want 4 and 1 removed", h.ix.Len(), h.ix.LastStats())
+	// fsnotify may report the removal twice; the second reload finds the
+	// corpus unchanged and says so in the stats instead of the removal.
+	if st := h.ix.LastStats(); h.ix.Len() != 4 || (st.Removed != 1 && !st.Unchanged) {
+		t.Errorf("after removal: %d passages, stats %+v; want 4 and 1 removed", h.ix.Len(), st)
 	}
 	if _, ok := h.ix.Passage("local/festival:p1.1"); ok {
 		t.Errorf("removed passage still served")
