@@ -37,6 +37,12 @@ type Signals struct {
 	// of a conversation aside) in words the corpus never uses in any
 	// spelling.
 	Unknown float64 `json:"unknown"`
+	// SentDense is the query's best cosine with one of the passage's
+	// sentences, and SentMargin how far it is above the best other
+	// candidate's among the first few; both 0 unless the embedder is
+	// semantic (sentsem.go).
+	SentDense  float64 `json:"sent_dense"`
+	SentMargin float64 `json:"sent_margin"`
 }
 
 // signals computes the Signals of candidate i of cands.
@@ -53,6 +59,16 @@ func (ix *Index) signals(pc *passCache, qt queryTerms, cands []candidate, i int)
 		}
 	}
 	s.Dense = c.dense
+	if c.hasSentDense {
+		s.SentDense = c.sentDense
+		other := 0.0
+		for j := range cands[:min(len(cands), confidentWindow+1)] {
+			if j != i && cands[j].hasSentDense {
+				other = max(other, cands[j].sentDense)
+			}
+		}
+		s.SentMargin = c.sentDense - other
+	}
 	other := 0.0
 	for j := range cands[:min(len(cands), confidentWindow+1)] {
 		if j != i {

@@ -79,6 +79,23 @@ type derivedCache struct {
 	mu  sync.RWMutex
 	an  map[int]*analyzed
 	ctx map[int]contextSet
+	sv  map[int][][]float32 // sentence vectors (sentsem.go)
+}
+
+func (d *derivedCache) sentVecs(doc int) ([][]float32, bool) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	v, ok := d.sv[doc]
+	return v, ok
+}
+
+func (d *derivedCache) putSentVecs(doc int, v [][]float32) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.sv == nil || len(d.sv) >= maxDerived/4 {
+		d.sv = make(map[int][][]float32)
+	}
+	d.sv[doc] = v
 }
 
 func (d *derivedCache) analysis(doc int) (*analyzed, bool) {

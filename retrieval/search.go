@@ -36,6 +36,10 @@ type candidate struct {
 	// its best sentence (set by rerank for the top candidates).
 	evidence, sentence float64
 	scoredEvidence     bool
+	// sentDense is the best cosine between the query and one of the
+	// passage's sentences (sentsem.go), when hasSentDense.
+	sentDense    float64
+	hasSentDense bool
 }
 
 // Search ranks passages for q and returns the requested page with excerpts.
@@ -67,6 +71,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 		qt       queryTerms
 		cc       convContext
 		cands    []candidate
+		qvec     []float32
 		degraded bool
 		err      error
 	)
@@ -75,7 +80,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	} else {
 		s = ix.snap.Load()
 		qt, cc = ix.withContext(s, ix.queryTerms(s, text), q.Context)
-		cands, degraded, err = ix.rank(ctx, s, text, qt, cc, q.Mode, depth, q.Source, q.DocID, s.filter(q.Source, q.DocID))
+		cands, qvec, degraded, err = ix.rank(ctx, s, text, qt, cc, q.Mode, depth, q.Source, q.DocID, s.filter(q.Source, q.DocID))
 	}
 	if err != nil {
 		return Answer{}, err
@@ -86,6 +91,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	// signal is missing, so the calibration without it decides.
 	pc.lexOnly = q.Mode == LexicalOnly || degraded
 	if q.Mode == Hybrid {
+		ix.sentenceCosines(ctx, pc, qt, qvec, cands)
 		ix.rerank(pc, qt, cands)
 	}
 	foldLimit := min(len(cands), q.Offset+k+foldWindow)
@@ -143,9 +149,10 @@ func (s *snapshot) filter(source, docID string) func(int) bool {
 	}
 }
 
-// rank runs the rankings the mode asks for and fuses them.
+// rank runs the rankings the mode asks for and fuses them; it also returns
+// the query vector (nil without one).
 func (ix *Index) rank(ctx context.Context, s *snapshot, text string, qt queryTerms, cc convContext, mode Mode, depth int,
-	source, docID string, keep func(int) bool) ([]candidate, bool, error) {
+	source, docID string, keep func(int) bool) ([]candidate, []float32, bool, error) {
 	var lex []scored
 	lexDone := make(chan struct{})
 	if mode != DenseOnly {
@@ -166,14 +173,14 @@ func (ix *Index) rank(ctx context.Context, s *snapshot, text string, qt queryTer
 		if err != nil {
 			<-lexDone
 			if mode == DenseOnly || ctx.Err() != nil {
-				return nil, false, err
+				return nil, nil, false, err
 			}
 			ix.log.Warn("dense search failed; answering from BM25 alone", "err", err)
 			degraded = true
 		}
 	}
 	<-lexDone
-	return fuse(s, dense, lex, qvec), degraded, nil
+	return fuse(s, dense, lex, qvec), qvec, degraded, nil
 }
 
 // denseSearch embeds the query (with its conversation context) and asks
