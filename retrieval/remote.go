@@ -241,14 +241,15 @@ func (r *remote) current() (*remoteState, error) {
 // with its term weights, so it fetches this many times the depth it keeps.
 const lexFetchFactor = 2
 
-// remoteRank is rank for a remote index: the backend's BM25 and dense
+// remoteRank is rank for a remote index (it also returns the query vector,
+// nil without one): the backend's BM25 and dense
 // rankings, re-scored and fused exactly as rank does, over a per-query
 // snapshot holding only the candidates.
-func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mode Mode, depth int, source, docID string) (*snapshot, queryTerms, convContext, []candidate, bool, error) {
+func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mode Mode, depth int, source, docID string) (*snapshot, queryTerms, convContext, []candidate, []float32, bool, error) {
 	r := ix.remote
 	st, err := r.current()
 	if err != nil {
-		return nil, queryTerms{}, convContext{}, nil, false, err
+		return nil, queryTerms{}, convContext{}, nil, nil, false, err
 	}
 	s := &snapshot{bm25: st.bm25, vocab: st.vocab, byID: map[string]int{}}
 	qt, cc := ix.withContext(s, ix.queryTerms(s, text), conv)
@@ -316,7 +317,7 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 			err = fmt.Errorf("retrieval: embed query with %s: %w", ix.emb.Name(), err)
 			if mode == DenseOnly || ctx.Err() != nil {
 				wg.Wait()
-				return nil, qt, cc, nil, false, err
+				return nil, qt, cc, nil, nil, false, err
 			}
 			ix.log.Warn("dense search failed; answering from BM25 alone", "err", err)
 			degraded, qvec = true, nil
@@ -327,12 +328,12 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 			}
 		} else if fused {
 			cands, err := ix.backendFused(ctx, s, st, qt, qvec, depth, f)
-			return s, qt, cc, cands, false, err
+			return s, qt, cc, cands, qvec, false, err
 		} else {
 			vecCh <- qvec
 			if denseRec, err = r.b.Dense(ctx, qvec, depth, f); err != nil {
 				wg.Wait()
-				return nil, qt, cc, nil, false, r.failed(err)
+				return nil, qt, cc, nil, nil, false, r.failed(err)
 			}
 		}
 	} else {
@@ -340,7 +341,7 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 	}
 	wg.Wait()
 	if lexErr != nil {
-		return nil, qt, cc, nil, false, r.failed(lexErr)
+		return nil, qt, cc, nil, nil, false, r.failed(lexErr)
 	}
 
 	// Passage indexes follow corpus order, as in the in-memory snapshot,
@@ -374,7 +375,7 @@ func (ix *Index) remoteRank(ctx context.Context, text string, conv []string, mod
 			}
 		}
 	}
-	return s, qt, cc, cands, degraded, nil
+	return s, qt, cc, cands, qvec, degraded, nil
 }
 
 // backendFused ranks by the backend's own hybrid fusion; each candidate

@@ -165,12 +165,19 @@ func summary(a Answer) string {
 // TestRemoteMatchesMemory: the same corpus behind an exact Backend answers
 // every dev question, in every mode and with filters, exactly as the
 // in-memory index does: only where the candidates come from differs.
-func TestRemoteMatchesMemory(t *testing.T) {
+func TestRemoteMatchesMemory(t *testing.T) { remoteMatchesMemory(t, NewLocalEmbedder(0)) }
+
+// TestRemoteMatchesMemorySemantic: with an embedder taken as semantic, the
+// sentence similarities (sentsem.go) rerank the same way through a Backend.
+func TestRemoteMatchesMemorySemantic(t *testing.T) {
+	remoteMatchesMemory(t, &semanticFake{Embedder: NewLocalEmbedder(0)})
+}
+
+func remoteMatchesMemory(t *testing.T, emb Embedder) {
 	c, _, err := corpus.Bundled()
 	if err != nil {
 		t.Fatal(err)
 	}
-	emb := NewLocalEmbedder(0)
 	mem := newTestIndex(t, c, emb)
 	rem, err := NewRemoteIndex(context.Background(), newExactBackend(t, c, emb), RemoteOptions{Embedder: emb})
 	if err != nil {

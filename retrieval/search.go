@@ -76,7 +76,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 		err      error
 	)
 	if ix.remote != nil {
-		s, qt, cc, cands, degraded, err = ix.remoteRank(ctx, text, q.Context, q.Mode, depth, q.Source, q.DocID)
+		s, qt, cc, cands, qvec, degraded, err = ix.remoteRank(ctx, text, q.Context, q.Mode, depth, q.Source, q.DocID)
 	} else {
 		s = ix.snap.Load()
 		qt, cc = ix.withContext(s, ix.queryTerms(s, text), q.Context)
