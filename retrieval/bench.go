@@ -35,34 +35,49 @@ func SyntheticCorpus(n int, seed int64) *corpus.Corpus {
 				Title: fmt.Sprintf("Synthetic article %d", i/10), Published: "2024-01-01"}
 			c.Articles = append(c.Articles, art)
 		}
-		var b strings.Builder
-		words := 40 + rng.Intn(81)
-		for w := 0; w < words; {
-			sl := min(6+rng.Intn(15), words-w)
-			for k := 0; k < sl; k++ {
-				word := vocab[zipf.Uint64()]
-				if rng.Intn(12) == 0 {
-					word = names[rng.Intn(len(names))]
-				}
-				if k == 0 {
-					word = strings.ToUpper(word[:1]) + word[1:]
-					if b.Len() > 0 {
-						b.WriteByte(' ')
-					}
-				} else {
-					b.WriteByte(' ')
-				}
-				b.WriteString(word)
+		addSyntheticPassage(c, art, syntheticText(rng, func() string {
+			word := vocab[zipf.Uint64()]
+			if rng.Intn(12) == 0 {
+				word = names[rng.Intn(len(names))]
 			}
-			b.WriteByte('.')
-			w += sl
-		}
-		para := len(art.Paragraphs) + 1
-		art.Paragraphs = append(art.Paragraphs, corpus.Paragraph{N: para, Text: b.String()})
-		c.Passages = append(c.Passages, corpus.Passage{ID: corpus.PassageID(art.ID, para, 1), DocID: art.ID,
-			Paragraph: para, Part: 1, Text: b.String()})
+			return word
+		}))
 	}
 	return c
+}
+
+// syntheticText makes one paragraph of 40–120 words in sentences of 6–20,
+// each word from pick, the first of each sentence capitalised.
+func syntheticText(rng *rand.Rand, pick func() string) string {
+	var b strings.Builder
+	words := 40 + rng.Intn(81)
+	for w := 0; w < words; {
+		sl := min(6+rng.Intn(15), words-w)
+		for k := 0; k < sl; k++ {
+			word := pick()
+			if k == 0 {
+				word = strings.ToUpper(word[:1]) + word[1:]
+				if b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+			} else {
+				b.WriteByte(' ')
+			}
+			b.WriteString(word)
+		}
+		b.WriteByte('.')
+		w += sl
+	}
+	return b.String()
+}
+
+// addSyntheticPassage appends text to art as its next paragraph and to c
+// as that paragraph's one passage.
+func addSyntheticPassage(c *corpus.Corpus, art *corpus.Article, text string) {
+	para := len(art.Paragraphs) + 1
+	art.Paragraphs = append(art.Paragraphs, corpus.Paragraph{N: para, Text: text})
+	c.Passages = append(c.Passages, corpus.Passage{ID: corpus.PassageID(art.ID, para, 1), DocID: art.ID,
+		Paragraph: para, Part: 1, Text: text})
 }
 
 // syntheticWords makes n distinct pronounceable words of lo–hi syllables.

@@ -313,38 +313,19 @@ func SyntheticTopicalCorpus(n int, seed int64) *corpus.Corpus {
 			c.Articles = append(c.Articles, art)
 			tp = topics[rng.Intn(len(topics))]
 		}
-		var b strings.Builder
-		words := 40 + rng.Intn(81)
-		for w := 0; w < words; {
-			sl := min(6+rng.Intn(15), words-w)
-			for k := 0; k < sl; k++ {
-				var word string
-				switch r := rng.Intn(100); {
-				case r < 35:
-					// Within a topic, a few words dominate too.
-					word = tp.words[rng.Intn(1+rng.Intn(len(tp.words)))]
-				case r < 42:
-					word = tp.names[rng.Intn(len(tp.names))]
-				default:
-					word = vocab[zipf.Uint64()]
-				}
-				if k == 0 {
-					word = strings.ToUpper(word[:1]) + word[1:]
-					if b.Len() > 0 {
-						b.WriteByte(' ')
-					}
-				} else {
-					b.WriteByte(' ')
-				}
-				b.WriteString(word)
+		addSyntheticPassage(c, art, syntheticText(rng, func() string {
+			var word string
+			switch r := rng.Intn(100); {
+			case r < 35:
+				// Within a topic, a few words dominate too.
+				word = tp.words[rng.Intn(1+rng.Intn(len(tp.words)))]
+			case r < 42:
+				word = tp.names[rng.Intn(len(tp.names))]
+			default:
+				word = vocab[zipf.Uint64()]
 			}
-			b.WriteByte('.')
-			w += sl
-		}
-		para := len(art.Paragraphs) + 1
-		art.Paragraphs = append(art.Paragraphs, corpus.Paragraph{N: para, Text: b.String()})
-		c.Passages = append(c.Passages, corpus.Passage{ID: corpus.PassageID(art.ID, para, 1), DocID: art.ID,
-			Paragraph: para, Part: 1, Text: b.String()})
+			return word
+		}))
 	}
 	return c
 }
