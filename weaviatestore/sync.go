@@ -162,10 +162,22 @@ func (s *Store) Sync(ctx context.Context, c *corpus.Corpus, opts SyncOptions) (S
 	if err != nil {
 		return st, err
 	}
-	if _, err := s.ensureSchema(ctx); err != nil {
+	// The schema read and the listing are retried like the writes: right
+	// after a node dies the others may stall until the cluster has marked
+	// it dead or elected a new Raft leader.
+	if err := retry(ctx, opts.Attempts, func() error {
+		_, err := s.ensureSchema(ctx)
+		return err
+	}); err != nil {
 		return st, err
 	}
 	have, err := s.storedPassages(ctx)
+	for a := 1; err != nil && !permanent(err) && a < opts.Attempts; a++ {
+		if werr := sleepCtx(ctx, time.Duration(a)*time.Second); werr != nil {
+			return st, werr
+		}
+		have, err = s.storedPassages(ctx)
+	}
 	if err != nil {
 		return st, fmt.Errorf("listing %s: %w", s.passages, err)
 	}
@@ -560,4 +572,16 @@ func (s *Store) Drop(ctx context.Context) error {
 	}
 	s.checked.Store(false)
 	return nil
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
