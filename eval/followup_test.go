@@ -18,23 +18,7 @@ import (
 // (see the log lines).
 func TestFollowupContext(t *testing.T) {
 	ctx := context.Background()
-	c, _, err := corpus.Bundled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := retrieval.NewIndex(ctx, c, retrieval.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open("../testdata/followup_questions.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	qs, err := ReadQuestions(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix, qs := followupSet(t, "../testdata/followup_questions.jsonl")
 	if len(qs) < 30 {
 		t.Fatalf("%d follow-up questions, want ≥ 30", len(qs))
 	}
@@ -78,23 +62,7 @@ func TestFollowupContext(t *testing.T) {
 // .850; alone .400 / .400; 3 of 3 unanswerable abstained either way.
 func TestFollowupBlind(t *testing.T) {
 	ctx := context.Background()
-	c, _, err := corpus.Bundled()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := retrieval.NewIndex(ctx, c, retrieval.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open("../testdata/followup_blind_questions.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	qs, err := ReadQuestions(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix, qs := followupSet(t, "../testdata/followup_blind_questions.jsonl")
 	bare := make([]Question, len(qs))
 	for i, q := range qs {
 		bare[i] = Question{Q: q.Q, Gold: q.Gold}
@@ -113,4 +81,28 @@ func TestFollowupBlind(t *testing.T) {
 		t.Errorf("blind follow-ups with context: answered@1 %.3f (alone %.3f), unanswerable abstained %.2f; want ≥ 0.75, ≥ alone + 0.25, all",
 			w.AnsweredCorrectly1, o.AnsweredCorrectly1, w.UnanswerableAbstained)
 	}
+}
+
+// followupSet indexes the bundled corpus (hashing embedder) and reads the
+// question set at path.
+func followupSet(t *testing.T, path string) (*retrieval.Index, []Question) {
+	t.Helper()
+	c, _, err := corpus.Bundled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.NewIndex(context.Background(), c, retrieval.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	qs, err := ReadQuestions(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix, qs
 }

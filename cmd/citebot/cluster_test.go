@@ -184,26 +184,6 @@ func waitStatus(t *testing.T, r *replica, want int, within time.Duration) {
 	t.Fatalf("%s /readyz never %d within %v (now %d)", r.name, want, within, readyz(r))
 }
 
-func copyClusterCorpus(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	src := filepath.Join("..", "..", "corpus", "articles")
-	ents, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 const (
 	clusterUnavailable = "The index is unavailable right now"
 	clusterInternal    = "something went wrong"
@@ -226,7 +206,7 @@ func TestWeaviateCluster(t *testing.T) {
 	api := httptest.NewServer(hooks)
 	defer api.Close()
 	rig := &clusterRig{t: t, priv: priv, pub: hex.EncodeToString(pub), hooks: hooks, api: api.URL}
-	dir := copyClusterCorpus(t)
+	dir := copyCorpus(t)
 	urls := func(first int) string { return strings.Join(cl.URLs(first), ",") }
 	writer := map[string]string{
 		"CITEBOT_STORE": "weaviate", "CITEBOT_WEAVIATE_URL": urls(0), "CITEBOT_WEAVIATE_REPLICATION": "3",
