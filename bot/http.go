@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"citebot/readerpage"
+
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -107,9 +109,11 @@ func NewHTTPHandler(cfg HTTPConfig) http.Handler {
 	cfg = cfg.withDefaults()
 	mux := http.NewServeMux()
 	mux.Handle("POST /interactions", handleInteractions(cfg))
-	rd := newReader(cfg.Searcher, cfg.Links, cfg.Logger)
-	mux.Handle("GET /articles", rd.handleList())
-	mux.Handle("GET /articles/{id...}", rd.handleArticle())
+	var lib readerpage.Library
+	if cfg.Searcher != nil { // a nil Searcher in the interface would not be nil
+		lib = cfg.Searcher
+	}
+	readerpage.New(lib, cfg.Links.ArticleURL, cfg.Logger).Register(mux)
 	mux.Handle("GET /healthz", handleHealthz())
 	mux.Handle("GET /readyz", handleReadyz(cfg.Ready))
 	if cfg.Metrics != nil {

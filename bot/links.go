@@ -1,11 +1,10 @@
 package bot
 
 import (
-	"fmt"
-	"net/url"
 	"strings"
 
 	"citebot/corpus"
+	"citebot/readerpage"
 )
 
 // Links builds the URL a citation points to.
@@ -38,17 +37,10 @@ func (l Links) Cite(a *corpus.Article, p corpus.Passage, quote string) string {
 		}
 		return a.URL + "#:~:text=" + frag
 	}
-	base := l.readerURL(a)
-	if base == "" {
+	if l.PublicURL == "" {
 		return ""
 	}
-	if q := shortQuote(quote); q != "" {
-		base += "?q=" + url.QueryEscape(q)
-	}
-	if p.Paragraph > 0 {
-		base += fmt.Sprintf("#p%d", p.Paragraph)
-	}
-	return base
+	return readerpage.Link(l.PublicURL, a.ID, shortQuote(quote), p.Paragraph)
 }
 
 // ArticleURL returns where the article as a whole can be read: its own URL,
@@ -65,22 +57,7 @@ func (l Links) ArticleURL(a *corpus.Article) string {
 
 // readerURL is the reader page of a, or "" without a PublicURL or an id.
 func (l Links) readerURL(a *corpus.Article) string {
-	if l.PublicURL == "" || a.ID == "" {
-		return ""
-	}
-	return strings.TrimRight(l.PublicURL, "/") + "/articles/" + escapeID(a.ID)
-}
-
-// escapeID escapes each '/'-separated segment of an article id. Ids may
-// contain '/' (a file path inside the corpus); keeping it literal gives
-// readable URLs that proxies do not mangle (many decode or reject %2F), and
-// the reader's route takes the rest of the path as the id.
-func escapeID(id string) string {
-	segs := strings.Split(id, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	return strings.Join(segs, "/")
+	return readerpage.Link(l.PublicURL, a.ID, "", 0)
 }
 
 // fragmentWords is how many words a text directive's start and end keep when

@@ -29,7 +29,9 @@ func TestDependencyDirection(t *testing.T) {
 		"citebot/eval":      {"citebot/bot", "citebot/cmd", chromem, discordgo},
 		"citebot/embed":     {"citebot/corpus", "citebot/retrieval", "citebot/eval", "citebot/bot", "citebot/cmd", chromem, discordgo},
 		"citebot/bot":       {"citebot/cmd", chromem},
-		"citebot/cmd":       {chromem},
+		// The reader web page knows articles and HTTP: not Discord, not search.
+		"citebot/readerpage": {"citebot/retrieval", "citebot/eval", "citebot/embed", "citebot/weaviatestore", "citebot/bot", "citebot/cmd", chromem, discordgo},
+		"citebot/cmd":        {chromem},
 	}
 	seen := map[string]bool{}
 	weaviateUsers := map[string]bool{}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package bot
+package readerpage
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// Run with: go test -run TestReaderInChromium ./bot/
+// Run with: go test -run TestReaderInChromium ./readerpage/
 // It needs Debian's chromium (/usr/bin/chromium, or $CITEBOT_CHROMIUM) and
 // writes screenshots to $CITEBOT_ARTIFACTS (else a temporary directory).
 
@@ -83,8 +83,8 @@ func chromiumFlags(userDir string) []string {
 		"--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + userDir, "--window-size=412,915"}
 }
 
-// citedReader serves the reader over the bundled corpus and returns the
-// citation URL Links.Cite builds for a paragraph deep in a bundled article
+// citedReader serves the pages over the bundled corpus and returns the
+// link to the reader page Link builds (as a citation does) for a paragraph deep in a bundled article
 // (so the page must scroll to show it), with the article and paragraph.
 func citedReader(t *testing.T) (string, *corpus.Article, corpus.Paragraph) {
 	t.Helper()
@@ -103,12 +103,11 @@ func citedReader(t *testing.T) (string, *corpus.Article, corpus.Paragraph) {
 	}
 	para := a.Paragraphs[len(a.Paragraphs)-2]
 	quote := splitMarkSentences(para.Text)[0].Text
-	srv := httptest.NewServer(NewHTTPHandler(HTTPConfig{Searcher: realIndex(t)}))
+	mux := http.NewServeMux()
+	New(library{c.Articles}, nil, nil).Register(mux)
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	// The article's own URL would point off-host: cite it as a reader page.
-	local := *a
-	local.URL = ""
-	u := Links{PublicURL: srv.URL}.Cite(&local, corpus.Passage{DocID: a.ID, Paragraph: para.N}, quote)
+	u := Link(srv.URL, a.ID, quote, para.N)
 	if !strings.Contains(u, fmt.Sprintf("#p%d", para.N)) || !strings.Contains(u, "?q=") {
 		t.Fatalf("citation URL %q lacks ?q= or #p%d", u, para.N)
 	}

@@ -1,7 +1,6 @@
-package bot
+package readerpage
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -9,24 +8,14 @@ import (
 	"testing"
 
 	"citebot/corpus"
-	"citebot/retrieval"
 )
 
-// readerTestSearcher serves fixed articles to the reader.
-type readerTestSearcher struct{ articles []*corpus.Article }
+// library serves fixed articles to the pages.
+type library struct{ articles []*corpus.Article }
 
-func (s readerTestSearcher) Search(context.Context, retrieval.Query) (retrieval.Answer, error) {
-	return retrieval.Answer{}, nil
-}
-func (s readerTestSearcher) Passage(string) (retrieval.Result, bool) {
-	return retrieval.Result{}, false
-}
-func (s readerTestSearcher) Suggest(string, int) []retrieval.Result { return nil }
-func (s readerTestSearcher) Articles() []*corpus.Article            { return s.articles }
-func (s readerTestSearcher) Sources() []string                      { return nil }
-func (s readerTestSearcher) PassageCount(string) int                { return 0 }
-func (s readerTestSearcher) Article(id string) (*corpus.Article, bool) {
-	for _, a := range s.articles {
+func (l library) Articles() []*corpus.Article { return l.articles }
+func (l library) Article(id string) (*corpus.Article, bool) {
+	for _, a := range l.articles {
 		if a.ID == id {
 			return a, true
 		}
@@ -62,10 +51,15 @@ func get(t *testing.T, h http.Handler, target string) (int, http.Header, string)
 }
 
 func TestReaderPages(t *testing.T) {
-	h := NewHTTPHandler(HTTPConfig{
-		Searcher: readerTestSearcher{readerArticles()},
-		Links:    Links{PublicURL: "https://cb.example"},
-	})
+	canonical := func(a *corpus.Article) string {
+		if a.URL != "" {
+			return a.URL
+		}
+		return Link("https://cb.example", a.ID, "", 0)
+	}
+	mux := http.NewServeMux()
+	New(library{readerArticles()}, canonical, nil).Register(mux)
+	h := http.Handler(mux)
 	tests := []struct {
 		name    string
 		target  string
@@ -141,29 +135,31 @@ func TestReaderPages(t *testing.T) {
 	}
 }
 
-func TestReaderLoadingAndOps(t *testing.T) {
-	ready := false
-	h := NewHTTPHandler(HTTPConfig{Ready: func() bool { return ready }, Metrics: NewMetrics()})
-	tests := []struct {
-		target string
-		status int
-		want   string
-	}{
-		{"/articles", 503, "still loading"},
-		{"/articles/x", 503, "still loading"},
-		{"/healthz", 200, "ok"},
-		{"/readyz", 503, "loading"},
-		{"/metrics", 200, "citebot_index_passages"},
-		{"/interactions", 405, ""},
-	}
-	for _, tt := range tests {
-		status, _, body := get(t, h, tt.target)
-		if status != tt.status || !strings.Contains(body, tt.want) {
-			t.Errorf("GET %s = %d %q, want %d containing %q", tt.target, status, body, tt.status, tt.want)
+func TestLoading(t *testing.T) {
+	mux := http.NewServeMux()
+	New(nil, nil, nil).Register(mux)
+	for _, target := range []string{"/articles", "/articles/x"} {
+		status, _, body := get(t, mux, target)
+		if status != 503 || !strings.Contains(body, "still loading") {
+			t.Errorf("GET %s = %d %q, want 503 still loading", target, status, body)
 		}
 	}
-	ready = true
-	if status, _, _ := get(t, h, "/readyz"); status != 200 {
-		t.Errorf("GET /readyz when ready = %d", status)
+}
+
+func TestLink(t *testing.T) {
+	tests := []struct {
+		base, id, quote string
+		para            int
+		want            string
+	}{
+		{"https://cb.example/", "cnn/qatar taliban", "It was “first”.", 2, "https://cb.example/articles/cnn/qatar%20taliban?q=It+was+%E2%80%9Cfirst%E2%80%9D.#p2"},
+		{"https://cb.example", "a?b#c", "", 0, "https://cb.example/articles/a%3Fb%23c"},
+		{"", "x", "q", 1, ""},
+		{"https://cb.example", "", "q", 1, ""},
+	}
+	for _, tt := range tests {
+		if got := Link(tt.base, tt.id, tt.quote, tt.para); got != tt.want {
+			t.Errorf("Link(%q, %q, %q, %d) = %q, want %q", tt.base, tt.id, tt.quote, tt.para, got, tt.want)
+		}
 	}
 }
