@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	embedremote "citebot/embed/remote"
 	"context"
 	"path/filepath"
 	"strings"
@@ -22,14 +23,14 @@ func (n namedEmbedder) Dim() int     { return n.dim }
 
 func TestIndexDirPerConfiguration(t *testing.T) {
 	ollama := func(url, model string) Embedder {
-		e, err := NewOllamaEmbedder(OllamaConfig{BaseURL: url, Model: model})
+		e, err := embedremote.NewOllama(embedremote.OllamaConfig{BaseURL: url, Model: model})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return e
 	}
 	openai := func(url string, dims int) Embedder {
-		e, err := NewOpenAIEmbedder(OpenAIConfig{BaseURL: url, Model: "text-embedding-3-small", APIKey: "k", Dimensions: dims})
+		e, err := embedremote.NewOpenAI(embedremote.OpenAIConfig{BaseURL: url, Model: "text-embedding-3-small", APIKey: "k", Dimensions: dims})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"bytes"
+	embedremote "citebot/embed/remote"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -272,7 +273,9 @@ func newFlakyServer(t *testing.T, limit int64) *flakyServer {
 	f.emb.Store(NewLocalEmbedder(0))
 	f.limit.Store(limit)
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var req openAIRequest
+		var req struct {
+			Input []string `json:"input"`
+		}
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
@@ -307,7 +310,7 @@ func TestPersistKeepsProgressWhenEmbedderFails(t *testing.T) {
 	c := testCorpus(t)
 	srv := newFlakyServer(t, 8)
 	newEmb := func() Embedder {
-		e, err := NewOpenAIEmbedder(OpenAIConfig{BaseURL: srv.srv.URL + "/v1", Model: "m", MaxRetries: -1, NoDefaultPrefixes: true})
+		e, err := embedremote.NewOpenAI(embedremote.OpenAIConfig{BaseURL: srv.srv.URL + "/v1", Model: "m", MaxRetries: -1, NoDefaultPrefixes: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -356,7 +359,7 @@ func TestPersistKeepsProgressWhenEmbedderFails(t *testing.T) {
 
 func TestPersistInMemoryRetryKeepsProgress(t *testing.T) {
 	srv := newFlakyServer(t, -1)
-	emb, err := NewOpenAIEmbedder(OpenAIConfig{BaseURL: srv.srv.URL + "/v1", Model: "m", MaxRetries: -1, NoDefaultPrefixes: true})
+	emb, err := embedremote.NewOpenAI(embedremote.OpenAIConfig{BaseURL: srv.srv.URL + "/v1", Model: "m", MaxRetries: -1, NoDefaultPrefixes: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +401,7 @@ func TestPersistServerModelChanged(t *testing.T) {
 	c := testCorpus(t)
 	srv := newFlakyServer(t, -1)
 	newEmb := func() Embedder {
-		e, err := NewOpenAIEmbedder(OpenAIConfig{BaseURL: srv.srv.URL + "/v1", Model: "m", NoDefaultPrefixes: true})
+		e, err := embedremote.NewOpenAI(embedremote.OpenAIConfig{BaseURL: srv.srv.URL + "/v1", Model: "m", NoDefaultPrefixes: true})
 		if err != nil {
 			t.Fatal(err)
 		}

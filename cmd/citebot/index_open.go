@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"citebot/corpus"
+	"citebot/embed/remote"
 	"citebot/retrieval"
 )
 
@@ -43,13 +44,13 @@ func newEmbedder(c config, log *slog.Logger) (retrieval.Embedder, error) {
 	switch c.Embedder {
 	case "openai":
 		qp, dp := prefixes(c)
-		return retrieval.NewOpenAIEmbedder(retrieval.OpenAIConfig{
+		return remote.NewOpenAI(remote.OpenAIConfig{
 			BaseURL: c.EmbedURL, Model: c.EmbedModel, APIKey: c.OpenAIKey,
 			Dimensions: c.EmbedDims, QueryPrefix: qp, DocumentPrefix: dp,
 		})
 	case "ollama":
 		qp, dp := prefixes(c)
-		return retrieval.NewOllamaEmbedder(retrieval.OllamaConfig{
+		return remote.NewOllama(remote.OllamaConfig{
 			BaseURL: c.EmbedURL, Model: c.EmbedModel, QueryPrefix: qp, DocumentPrefix: dp,
 		})
 	case "minilm":
@@ -67,7 +68,7 @@ func prefixes(c config) (query, doc string) {
 	if c.QueryPrefix != "" || c.DocPrefix != "" {
 		return c.QueryPrefix, c.DocPrefix
 	}
-	return retrieval.KnownPrefixes(c.EmbedModel)
+	return remote.KnownPrefixes(c.EmbedModel)
 }
 
 // openIndex loads the corpus and builds the index over it, starting from

@@ -1,4 +1,4 @@
-package retrieval
+package remote
 
 import (
 	"context"
@@ -160,10 +160,10 @@ func (r *remoteEmbedder) embedBatch(ctx context.Context, batch []string) ([][]fl
 	}
 	vecs, err := r.decode(body, len(batch))
 	if err != nil {
-		return nil, &EmbedError{Server: r.http.server, Status: status, Body: r.http.excerpt(body), Err: fmt.Errorf("unusable response: %w", err)}
+		return nil, &Error{Server: r.http.server, Status: status, Body: r.http.excerpt(body), Err: fmt.Errorf("unusable response: %w", err)}
 	}
 	if err := r.check(vecs); err != nil {
-		return nil, &EmbedError{Server: r.http.server, Status: status, Err: err}
+		return nil, &Error{Server: r.http.server, Status: status, Err: err}
 	}
 	return vecs, nil
 }

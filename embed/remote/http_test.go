@@ -1,4 +1,4 @@
-package retrieval
+package remote
 
 import (
 	"context"
@@ -194,7 +194,7 @@ func TestEmbedErrorTemporary(t *testing.T) {
 		{501, false}, {400, false}, {401, false}, {404, false}, {413, false}, {200, false},
 	}
 	for _, tt := range tests {
-		e := &EmbedError{Server: "http://127.0.0.1:1/v1/embeddings", Status: tt.status}
+		e := &Error{Server: "http://127.0.0.1:1/v1/embeddings", Status: tt.status}
 		if got := e.Temporary(); got != tt.want {
 			t.Errorf("Temporary() with status %d = %v, want %v", tt.status, got, tt.want)
 		}
@@ -203,7 +203,7 @@ func TestEmbedErrorTemporary(t *testing.T) {
 
 func TestEmbedErrorText(t *testing.T) {
 	cause := errors.New("connection refused")
-	e := &EmbedError{Server: "http://127.0.0.1:9/api/embed", Status: 503, Body: "busy", Attempts: 3, Err: cause}
+	e := &Error{Server: "http://127.0.0.1:9/api/embed", Status: 503, Body: "busy", Attempts: 3, Err: cause}
 	want := `embedding server http://127.0.0.1:9/api/embed: status 503 Service Unavailable: connection refused: "busy" (after 3 attempts)`
 	if e.Error() != want {
 		t.Errorf("Error() = %q, want %q", e.Error(), want)

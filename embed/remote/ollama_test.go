@@ -1,4 +1,4 @@
-package retrieval
+package remote
 
 import (
 	"context"
@@ -18,7 +18,7 @@ func replyOllama(w http.ResponseWriter, _ *http.Request, _ int, input []string) 
 	writeJSON(w, http.StatusOK, map[string]any{"model": "nomic-embed-text", "embeddings": vecs, "total_duration": 1})
 }
 
-func newTestOllama(t *testing.T, f *fakeEmbedServer, cfg OllamaConfig) (*OllamaEmbedder, *sleepRecorder) {
+func newTestOllama(t *testing.T, f *fakeEmbedServer, cfg OllamaConfig) (*Ollama, *sleepRecorder) {
 	t.Helper()
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = f.srv.URL
@@ -26,9 +26,9 @@ func newTestOllama(t *testing.T, f *fakeEmbedServer, cfg OllamaConfig) (*OllamaE
 	if cfg.Model == "" {
 		cfg.Model = "test-model"
 	}
-	e, err := NewOllamaEmbedder(cfg)
+	e, err := NewOllama(cfg)
 	if err != nil {
-		t.Fatalf("NewOllamaEmbedder: %v", err)
+		t.Fatalf("NewOllama: %v", err)
 	}
 	return e, instant(e.r.http)
 }
@@ -120,9 +120,9 @@ func TestOllamaEmbedderErrors(t *testing.T) {
 			})
 			e, _ := newTestOllama(t, f, OllamaConfig{MaxRetries: 2})
 			_, err := e.EmbedDocuments(context.Background(), []string{"a", "b"})
-			var ee *EmbedError
+			var ee *Error
 			if !errors.As(err, &ee) || ee.Temporary() != tt.wantTemp {
-				t.Fatalf("err = %v, want *EmbedError with Temporary() %v", err, tt.wantTemp)
+				t.Fatalf("err = %v, want *Error with Temporary() %v", err, tt.wantTemp)
 			}
 			if n := len(f.Calls()); n != tt.wantCalls {
 				t.Errorf("%d requests, want %d", n, tt.wantCalls)
@@ -150,7 +150,7 @@ func TestNewOllamaEmbedderConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := NewOllamaEmbedder(tt.cfg)
+			e, err := NewOllama(tt.cfg)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one naming %q", err, tt.wantErr)

@@ -1,4 +1,4 @@
-package retrieval
+package remote
 
 import "testing"
 
@@ -49,7 +49,7 @@ func TestEmbedderNames(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for label, cfg := range cfgs {
-		e, err := NewOpenAIEmbedder(cfg)
+		e, err := NewOpenAI(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func TestEmbedderNames(t *testing.T) {
 		t.Errorf("key and batch size changed the name: %q vs %q", a, b)
 	}
 	// Default prefixes count: the known model gets a prefix hash.
-	o, err := NewOllamaEmbedder(OllamaConfig{Model: "nomic-embed-text"})
+	o, err := NewOllama(OllamaConfig{Model: "nomic-embed-text"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestEmbedderNames(t *testing.T) {
 
 func nameOf(t *testing.T, cfg OpenAIConfig) string {
 	t.Helper()
-	e, err := NewOpenAIEmbedder(cfg)
+	e, err := NewOpenAI(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

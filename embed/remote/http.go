@@ -1,4 +1,4 @@
-package retrieval
+package remote
 
 import (
 	"bytes"
@@ -37,14 +37,14 @@ const (
 	embedExcerptBytes = 200
 )
 
-// EmbedError reports a failed call to a remote embedding server: no answer,
+// Error reports a failed call to a remote embedding server: no answer,
 // an error status, or an answer that is not usable vectors. Callers tell a
 // server that is down or overloaded (Temporary) from a request or
 // configuration the server will never accept.
 //
 // Its text names the endpoint without credentials or query string and never
 // contains the API key.
-type EmbedError struct {
+type Error struct {
 	// Server is the endpoint URL without user info, query or fragment.
 	Server string
 	// Status is the HTTP status of the last response, or 0 when no complete
@@ -61,7 +61,7 @@ type EmbedError struct {
 	Err error
 }
 
-func (e *EmbedError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("embedding server ")
 	b.WriteString(e.Server)
@@ -82,14 +82,14 @@ func (e *EmbedError) Error() string {
 }
 
 // Unwrap returns the cause, so errors.Is(err, context.DeadlineExceeded) and
-// the like work through an EmbedError.
-func (e *EmbedError) Unwrap() error { return e.Err }
+// the like work through an Error.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Temporary reports whether the same request may succeed later: true when no
 // response arrived (server down, timeout), for 408, 429 and 5xx other than
 // 501; false for other statuses and for responses that were not usable
 // vectors (bad request, unknown model, wrong dimension, malformed JSON).
-func (e *EmbedError) Temporary() bool {
+func (e *Error) Temporary() bool {
 	return e.Status == 0 || retryableStatus(e.Status)
 }
 
@@ -136,7 +136,7 @@ func newHTTPCaller(client *http.Client, endpoint *url.URL, timeout time.Duration
 }
 
 // post sends payload and returns the body of the first 2xx response (at most
-// limit bytes). Failures are *EmbedError, except a ctx that ended before the
+// limit bytes). Failures are *Error, except a ctx that ended before the
 // first attempt.
 func (c *httpCaller) post(ctx context.Context, payload []byte, limit int64) ([]byte, int, error) {
 	if err := ctx.Err(); err != nil {
@@ -169,7 +169,7 @@ func (c *httpCaller) post(ctx context.Context, payload []byte, limit int64) ([]b
 }
 
 // addCause adds err to e.Err, keeping both reachable by errors.Is.
-func (e *EmbedError) addCause(what string, err error) {
+func (e *Error) addCause(what string, err error) {
 	if e.Err == nil {
 		e.Err = fmt.Errorf("%s: %w", what, err)
 		return
@@ -178,12 +178,12 @@ func (e *EmbedError) addCause(what string, err error) {
 }
 
 // once makes one attempt. wait is the server's Retry-After, 0 if none.
-func (c *httpCaller) once(ctx context.Context, payload []byte, limit int64) (body []byte, status int, wait time.Duration, e *EmbedError) {
+func (c *httpCaller) once(ctx context.Context, payload []byte, limit int64) (body []byte, status int, wait time.Duration, e *Error) {
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, c.endpoint.String(), bytes.NewReader(payload))
 	if err != nil {
-		return nil, 0, 0, &EmbedError{Server: c.server, Err: err}
+		return nil, 0, 0, &Error{Server: c.server, Err: err}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
@@ -192,7 +192,7 @@ func (c *httpCaller) once(ctx context.Context, payload []byte, limit int64) (bod
 	}
 	resp, err := c.client.Do(req)
 	if err != nil {
-		return nil, 0, 0, &EmbedError{Server: c.server, Err: c.transportError(ctx, actx, err)}
+		return nil, 0, 0, &Error{Server: c.server, Err: c.transportError(ctx, actx, err)}
 	}
 	defer func() {
 		// Drain a little so the connection can be reused.
@@ -202,15 +202,15 @@ func (c *httpCaller) once(ctx context.Context, payload []byte, limit int64) (bod
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		raw, _ := io.ReadAll(io.LimitReader(resp.Body, embedErrBodyLimit))
 		wait = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		return nil, resp.StatusCode, wait, &EmbedError{Server: c.server, Status: resp.StatusCode, Body: c.excerpt(raw)}
+		return nil, resp.StatusCode, wait, &Error{Server: c.server, Status: resp.StatusCode, Body: c.excerpt(raw)}
 	}
 	body, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		// A body cut off mid-way is a transport failure, worth a retry.
-		return nil, 0, 0, &EmbedError{Server: c.server, Err: fmt.Errorf("reading response: %w", c.transportError(ctx, actx, err))}
+		return nil, 0, 0, &Error{Server: c.server, Err: fmt.Errorf("reading response: %w", c.transportError(ctx, actx, err))}
 	}
 	if int64(len(body)) > limit {
-		return nil, 0, 0, &EmbedError{Server: c.server, Status: resp.StatusCode, Err: fmt.Errorf("response larger than %d bytes", limit)}
+		return nil, 0, 0, &Error{Server: c.server, Status: resp.StatusCode, Err: fmt.Errorf("response larger than %d bytes", limit)}
 	}
 	return body, resp.StatusCode, 0, nil
 }

@@ -1,4 +1,4 @@
-package retrieval
+package remote
 
 import (
 	"context"
@@ -28,7 +28,7 @@ func replyOpenAI(w http.ResponseWriter, _ *http.Request, _ int, input []string) 
 	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "model": "m"})
 }
 
-func newTestOpenAI(t *testing.T, f *fakeEmbedServer, cfg OpenAIConfig) (*OpenAIEmbedder, *sleepRecorder) {
+func newTestOpenAI(t *testing.T, f *fakeEmbedServer, cfg OpenAIConfig) (*OpenAI, *sleepRecorder) {
 	t.Helper()
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = f.srv.URL + "/v1"
@@ -36,9 +36,9 @@ func newTestOpenAI(t *testing.T, f *fakeEmbedServer, cfg OpenAIConfig) (*OpenAIE
 	if cfg.Model == "" {
 		cfg.Model = "test-model"
 	}
-	e, err := NewOpenAIEmbedder(cfg)
+	e, err := NewOpenAI(cfg)
 	if err != nil {
-		t.Fatalf("NewOpenAIEmbedder: %v", err)
+		t.Fatalf("NewOpenAI: %v", err)
 	}
 	return e, instant(e.r.http)
 }
@@ -236,9 +236,9 @@ func TestOpenAIEmbedderRetry(t *testing.T) {
 				}
 				return
 			}
-			var ee *EmbedError
+			var ee *Error
 			if !errors.As(err, &ee) {
-				t.Fatalf("err = %v, want *EmbedError", err)
+				t.Fatalf("err = %v, want *Error", err)
 			}
 			if ee.Status != tt.wantStatus || ee.Temporary() != tt.wantTemp || ee.Attempts != tt.wantCalls {
 				t.Errorf("status %d temporary %v attempts %d, want %d %v %d", ee.Status, ee.Temporary(), ee.Attempts, tt.wantStatus, tt.wantTemp, tt.wantCalls)
@@ -303,9 +303,9 @@ func TestOpenAIEmbedderTimeout(t *testing.T) {
 	t.Cleanup(func() { close(done) }) // runs before the server's Close
 	e, _ := newTestOpenAI(t, f, OpenAIConfig{Timeout: 50 * time.Millisecond, MaxRetries: -1})
 	_, err := e.EmbedQuery(context.Background(), "q")
-	var ee *EmbedError
+	var ee *Error
 	if !errors.As(err, &ee) || ee.Status != 0 || !ee.Temporary() {
-		t.Fatalf("err = %v, want a temporary *EmbedError without status", err)
+		t.Fatalf("err = %v, want a temporary *Error without status", err)
 	}
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no response within 50ms") {
 		t.Errorf("err = %v, want a deadline naming the timeout", err)
@@ -319,15 +319,15 @@ func TestOpenAIEmbedderServerDown(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	e, err := NewOpenAIEmbedder(OpenAIConfig{BaseURL: "http://" + addr + "/v1", Model: "m", MaxRetries: 1})
+	e, err := NewOpenAI(OpenAIConfig{BaseURL: "http://" + addr + "/v1", Model: "m", MaxRetries: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rec := instant(e.r.http)
 	_, err = e.EmbedDocuments(context.Background(), []string{"a"})
-	var ee *EmbedError
+	var ee *Error
 	if !errors.As(err, &ee) || ee.Status != 0 || !ee.Temporary() || ee.Attempts != 2 {
-		t.Fatalf("err = %#v, want a temporary *EmbedError after 2 attempts", err)
+		t.Fatalf("err = %#v, want a temporary *Error after 2 attempts", err)
 	}
 	if !strings.Contains(err.Error(), "http://"+addr+"/v1/embeddings") {
 		t.Errorf("error %q does not name the server", err)
@@ -359,9 +359,9 @@ func TestOpenAIEmbedderBadResponses(t *testing.T) {
 			})
 			e, _ := newTestOpenAI(t, f, OpenAIConfig{})
 			_, err := e.EmbedDocuments(context.Background(), []string{"one", "two"})
-			var ee *EmbedError
+			var ee *Error
 			if !errors.As(err, &ee) || ee.Temporary() {
-				t.Fatalf("err = %v, want a permanent *EmbedError", err)
+				t.Fatalf("err = %v, want a permanent *Error", err)
 			}
 			if !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("error %q does not contain %q", err, tt.wantErr)
@@ -490,10 +490,10 @@ func TestNewOpenAIEmbedderConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := NewOpenAIEmbedder(tt.cfg)
+			e, err := NewOpenAI(tt.cfg)
 			if tt.wantErr == "" {
 				if err != nil {
-					t.Fatalf("NewOpenAIEmbedder: %v", err)
+					t.Fatalf("NewOpenAI: %v", err)
 				}
 				c := e.r.http
 				if c.endpoint.String() != DefaultOpenAIBaseURL+"/embeddings" || e.r.batchSize != DefaultEmbedBatchSize ||

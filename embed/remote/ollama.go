@@ -1,4 +1,4 @@
-package retrieval
+package remote
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 // DefaultOllamaBaseURL is where OllamaConfig points when BaseURL is empty.
 const DefaultOllamaBaseURL = "http://localhost:11434"
 
-// OllamaConfig configures an OllamaEmbedder. Zero values mean the defaults.
+// OllamaConfig configures an Ollama. Zero values mean the defaults.
 type OllamaConfig struct {
 	// BaseURL is the Ollama server; default DefaultOllamaBaseURL. A trailing
 	// "/api" (chromem-go's convention) is accepted.
@@ -35,19 +35,18 @@ type OllamaConfig struct {
 	HTTPClient *http.Client
 }
 
-// OllamaEmbedder embeds text with Ollama's batched POST /api/embed endpoint
+// Ollama embeds text with Ollama's batched POST /api/embed endpoint
 // (not the legacy one-text /api/embeddings that chromem-go v0.7.0 calls).
 // Retries, timeouts, normalization, errors and concurrency are as for
-// OpenAIEmbedder.
-type OllamaEmbedder struct {
+// OpenAI.
+type Ollama struct {
 	r *remoteEmbedder
 }
 
-var _ Embedder = (*OllamaEmbedder)(nil)
 
-// NewOllamaEmbedder checks cfg and returns an embedder; it makes no request.
+// NewOllama checks cfg and returns an embedder; it makes no request.
 // Errors name the environment variable that usually carries the setting.
-func NewOllamaEmbedder(cfg OllamaConfig) (*OllamaEmbedder, error) {
+func NewOllama(cfg OllamaConfig) (*Ollama, error) {
 	// The batching, retry and vector checks are shared with the
 	// OpenAI-compatible client (see remoteEmbedder in embed_remote.go).
 	r, err := newRemoteEmbedder("ollama", remoteSettings{
@@ -64,29 +63,29 @@ func NewOllamaEmbedder(cfg OllamaConfig) (*OllamaEmbedder, error) {
 		return json.Marshal(ollamaEmbedRequest{Model: model, Input: texts})
 	}
 	r.decode = decodeOllama
-	return &OllamaEmbedder{r: r}, nil
+	return &Ollama{r: r}, nil
 }
 
 // Name is "ollama:<model>", then "+p<hash>" when prefixes are in use.
-func (e *OllamaEmbedder) Name() string { return e.r.name }
+func (e *Ollama) Name() string { return e.r.name }
 
 // Endpoint is the server's base URL, without credentials: the same model
 // name on another server may be another model, so IndexDir keeps their
 // vectors apart.
-func (e *OllamaEmbedder) Endpoint() string { return e.r.endpoint }
+func (e *Ollama) Endpoint() string { return e.r.endpoint }
 
 // Dim is the vector length learned from the first response, 0 before it.
-func (e *OllamaEmbedder) Dim() int { return e.r.Dim() }
+func (e *Ollama) Dim() int { return e.r.Dim() }
 
 // EmbedDocuments embeds texts with the document prefix, in batches of
 // BatchSize, and returns one vector per text in order. An empty or blank
 // text is an error before any request. On failure it returns no vectors.
-func (e *OllamaEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+func (e *Ollama) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
 	return e.r.embed(ctx, texts, e.r.docPrefix)
 }
 
 // EmbedQuery embeds one query with the query prefix.
-func (e *OllamaEmbedder) EmbedQuery(ctx context.Context, text string) ([]float32, error) {
+func (e *Ollama) EmbedQuery(ctx context.Context, text string) ([]float32, error) {
 	return e.r.embedOne(ctx, text)
 }
 

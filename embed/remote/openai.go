@@ -1,4 +1,4 @@
-package retrieval
+package remote
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 // DefaultOpenAIBaseURL is where OpenAIConfig points when BaseURL is empty.
 const DefaultOpenAIBaseURL = "https://api.openai.com/v1"
 
-// OpenAIConfig configures an OpenAIEmbedder. Zero values mean the defaults.
+// OpenAIConfig configures an OpenAI. Zero values mean the defaults.
 type OpenAIConfig struct {
 	// BaseURL is the API root the client appends "/embeddings" to; default
 	// DefaultOpenAIBaseURL. Any OpenAI-compatible server works: vLLM,
@@ -43,21 +43,20 @@ type OpenAIConfig struct {
 	HTTPClient *http.Client
 }
 
-// OpenAIEmbedder embeds text through an OpenAI-compatible POST /embeddings
+// OpenAI embeds text through an OpenAI-compatible POST /embeddings
 // endpoint, several texts per request. It retries temporary failures with
 // exponential backoff (honouring Retry-After), returns L2-normalized vectors
 // and is safe for concurrent use. Failures that involve the server are
-// *EmbedError.
-type OpenAIEmbedder struct {
+// *Error.
+type OpenAI struct {
 	r *remoteEmbedder
 }
 
-var _ Embedder = (*OpenAIEmbedder)(nil)
 
-// NewOpenAIEmbedder checks cfg and returns an embedder; it makes no request.
+// NewOpenAI checks cfg and returns an embedder; it makes no request.
 // Errors name the setting at fault by the environment variable that usually
 // carries it (CITEBOT_EMBED_URL, CITEBOT_EMBED_MODEL, ...).
-func NewOpenAIEmbedder(cfg OpenAIConfig) (*OpenAIEmbedder, error) {
+func NewOpenAI(cfg OpenAIConfig) (*OpenAI, error) {
 	if cfg.Dimensions < 0 {
 		return nil, fmt.Errorf("openai embedder: dimensions (CITEBOT_EMBED_DIMENSIONS) is %d, want > 0 or 0 for the model's own", cfg.Dimensions)
 	}
@@ -75,32 +74,32 @@ func NewOpenAIEmbedder(cfg OpenAIConfig) (*OpenAIEmbedder, error) {
 		return json.Marshal(openAIRequest{Model: model, Input: texts, Dimensions: dims})
 	}
 	r.decode = decodeOpenAI
-	return &OpenAIEmbedder{r: r}, nil
+	return &OpenAI{r: r}, nil
 }
 
 // Name is "openai:<model>", then "@<dimensions>" when set and "+p<hash>"
 // when prefixes are in use, so any change to them changes the index identity.
-func (e *OpenAIEmbedder) Name() string { return e.r.name }
+func (e *OpenAI) Name() string { return e.r.name }
 
 // Endpoint is the server's base URL, without credentials: the same model
 // name on another server may be another model, so IndexDir keeps their
 // vectors apart.
-func (e *OpenAIEmbedder) Endpoint() string { return e.r.endpoint }
+func (e *OpenAI) Endpoint() string { return e.r.endpoint }
 
 // Dim is the vector length: Dimensions when configured, else learned from
 // the first response and 0 before it.
-func (e *OpenAIEmbedder) Dim() int { return e.r.Dim() }
+func (e *OpenAI) Dim() int { return e.r.Dim() }
 
 // EmbedDocuments embeds texts with the document prefix, in batches of
 // BatchSize, and returns one vector per text in order. An empty or blank
 // text is an error before any request. On failure it returns no vectors:
 // callers that want to keep progress should pass batch-sized slices.
-func (e *OpenAIEmbedder) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
+func (e *OpenAI) EmbedDocuments(ctx context.Context, texts []string) ([][]float32, error) {
 	return e.r.embed(ctx, texts, e.r.docPrefix)
 }
 
 // EmbedQuery embeds one query with the query prefix.
-func (e *OpenAIEmbedder) EmbedQuery(ctx context.Context, text string) ([]float32, error) {
+func (e *OpenAI) EmbedQuery(ctx context.Context, text string) ([]float32, error) {
 	return e.r.embedOne(ctx, text)
 }
 

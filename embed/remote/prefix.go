@@ -1,4 +1,4 @@
-package retrieval
+package remote
 
 import (
 	"crypto/sha256"
