@@ -43,7 +43,6 @@ type Ollama struct {
 	r *remoteEmbedder
 }
 
-
 // NewOllama checks cfg and returns an embedder; it makes no request.
 // Errors name the environment variable that usually carries the setting.
 func NewOllama(cfg OllamaConfig) (*Ollama, error) {

@@ -52,7 +52,6 @@ type OpenAI struct {
 	r *remoteEmbedder
 }
 
-
 // NewOpenAI checks cfg and returns an embedder; it makes no request.
 // Errors name the setting at fault by the environment variable that usually
 // carries it (CITEBOT_EMBED_URL, CITEBOT_EMBED_MODEL, ...).
