@@ -43,6 +43,8 @@ type restCall struct {
 	Token string
 	Body  map[string]any
 	Raw   []byte
+	// Auth and Agent are the Authorization and User-Agent headers.
+	Auth, Agent string
 }
 
 func newFakeDiscord(t *testing.T) *fakeDiscord {
@@ -101,7 +103,7 @@ func (fd *fakeDiscord) record(r *http.Request, token string) map[string]any {
 		}
 	}
 	fd.mu.Lock()
-	fd.calls = append(fd.calls, restCall{Method: r.Method, Path: r.URL.Path, Token: token, Body: body, Raw: raw})
+	fd.calls = append(fd.calls, restCall{Method: r.Method, Path: r.URL.Path, Token: token, Body: body, Raw: raw, Auth: r.Header.Get("Authorization"), Agent: r.Header.Get("User-Agent")})
 	close(fd.changed)
 	fd.changed = make(chan struct{})
 	fd.mu.Unlock()

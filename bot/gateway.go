@@ -260,6 +260,7 @@ func serveGateway(ctx context.Context, s *discordgo.Session, cfg GatewayConfig, 
 	}
 	base, _ := apiBase(cfg.APIURL) // validated by newSession
 	rest := newRESTClient(base.String(), "", client)
+	poster := restPoster{c: newRESTClient(base.String(), strings.TrimPrefix(strings.TrimSpace(cfg.Token), "Bot "), client)}
 	// Work on an interaction must outlive ctx so that shutdown lets it finish.
 	hctx := context.WithoutCancel(ctx)
 	s.AddHandler(func(s *discordgo.Session, ic *discordgo.InteractionCreate) {
@@ -277,7 +278,7 @@ func serveGateway(ctx context.Context, s *discordgo.Session, cfg GatewayConfig, 
 			if mc == nil || mc.Message == nil {
 				return
 			}
-			r.HandleMessage(hctx, mc.Message, selfID(s), gatewayPoster{s: s})
+			r.HandleMessage(hctx, mc.Message, selfID(s), poster)
 		})
 	}
 	if err := s.Open(); err != nil {

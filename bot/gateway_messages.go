@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strconv"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -38,49 +40,62 @@ func selfID(s *discordgo.Session) string {
 	return s.State.User.ID
 }
 
-// gatewayPoster is a Poster over a gateway session's REST client.
-type gatewayPoster struct{ s *discordgo.Session }
+// restPoster is the Poster of gateway mentions: the four channel calls go
+// through the bounded REST client (bot token, bounded 429 retries), not
+// discordgo's Session, whose rate limiter keeps a bucket for every channel
+// URL it ever called and never prunes them — one more per answer thread.
+type restPoster struct{ c *restClient }
 
-var _ Poster = gatewayPoster{}
+var _ Poster = restPoster{}
+
+// channelPath is /channels/{id} with the id escaped.
+func channelPath(id string) string { return "/channels/" + url.PathEscape(id) }
 
 // StartThread implements Poster.
-func (g gatewayPoster) StartThread(ctx context.Context, channelID, messageID, name string) (string, error) {
-	ch, err := g.s.MessageThreadStartComplex(channelID, messageID, &discordgo.ThreadStart{
-		Name: name, AutoArchiveDuration: threadArchiveMinutes,
-	}, discordgo.WithContext(ctx))
+func (p restPoster) StartThread(ctx context.Context, channelID, messageID, name string) (string, error) {
+	var ch discordgo.Channel
+	err := p.c.botCall(ctx, "POST", channelPath(channelID)+"/messages/"+url.PathEscape(messageID)+"/threads",
+		discordgo.ThreadStart{Name: name, AutoArchiveDuration: threadArchiveMinutes}, &ch)
 	if err != nil {
 		return "", fmt.Errorf("start thread: %w", err)
 	}
-	if ch == nil || ch.ID == "" {
+	if ch.ID == "" {
 		return "", fmt.Errorf("start thread: no channel in the response")
 	}
 	return ch.ID, nil
 }
 
 // Send implements Poster.
-func (g gatewayPoster) Send(ctx context.Context, channelID string, m *discordgo.MessageSend) error {
-	if _, err := g.s.ChannelMessageSendComplex(channelID, m, discordgo.WithContext(ctx)); err != nil {
+func (p restPoster) Send(ctx context.Context, channelID string, m *discordgo.MessageSend) error {
+	if m == nil {
+		return fmt.Errorf("send message: nil message")
+	}
+	if len(m.Files) > 0 {
+		return fmt.Errorf("send message: files are not supported")
+	}
+	if err := p.c.botCall(ctx, "POST", channelPath(channelID)+"/messages", m, nil); err != nil {
 		return fmt.Errorf("send message: %w", err)
 	}
 	return nil
 }
 
 // Channel implements Poster.
-func (g gatewayPoster) Channel(ctx context.Context, channelID string) (ChannelInfo, error) {
-	ch, err := g.s.Channel(channelID, discordgo.WithContext(ctx))
-	if err != nil {
+func (p restPoster) Channel(ctx context.Context, channelID string) (ChannelInfo, error) {
+	var ch discordgo.Channel
+	if err := p.c.botCall(ctx, "GET", channelPath(channelID), nil, &ch); err != nil {
 		return ChannelInfo{}, fmt.Errorf("get channel: %w", err)
 	}
-	if ch == nil || !ch.IsThread() {
+	if !ch.IsThread() {
 		return ChannelInfo{}, nil
 	}
 	return ChannelInfo{Thread: true, Parent: ch.ParentID, Owner: ch.OwnerID}, nil
 }
 
 // Recent implements Poster.
-func (g gatewayPoster) Recent(ctx context.Context, channelID string, limit int) ([]*discordgo.Message, error) {
-	ms, err := g.s.ChannelMessages(channelID, limit, "", "", "", discordgo.WithContext(ctx))
-	if err != nil {
+func (p restPoster) Recent(ctx context.Context, channelID string, limit int) ([]*discordgo.Message, error) {
+	limit = max(1, min(limit, 100)) // Discord's bounds
+	var ms []*discordgo.Message
+	if err := p.c.botCall(ctx, "GET", channelPath(channelID)+"/messages?limit="+strconv.Itoa(limit), nil, &ms); err != nil {
 		return nil, fmt.Errorf("read channel messages: %w", err)
 	}
 	return ms, nil

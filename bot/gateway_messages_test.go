@@ -375,6 +375,14 @@ func TestGatewayMessages(t *testing.T) {
 			break
 		}
 	}
+	// Every channel call carries the bot token and goes through citebot's
+	// bounded REST client, not discordgo's Session, whose rate limiter would
+	// keep a bucket per thread forever.
+	for _, c := range fd.channelCalls() {
+		if c.Auth != "Bot "+token || strings.Contains(c.Agent, "discordgo") {
+			t.Errorf("%s %s sent with a bot token: %t, User-Agent %q: want the bot token through citebot's REST client", c.Method, c.Path, c.Auth != "", c.Agent)
+		}
+	}
 	if n := strings.Count(out, `"msg":"message"`); n != len(observed)-1 {
 		t.Errorf("%d message log lines for %d observed messages", n, len(observed))
 	}

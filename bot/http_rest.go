@@ -71,19 +71,27 @@ func (c *restClient) call(ctx context.Context, method, path, token, suffix strin
 		return fmt.Errorf("%s: encode: %w", where, err)
 	}
 	u := c.base + apiPrefix + path + url.PathEscape(token) + suffix
+	_, err = c.retry(ctx, where, method, u, payload)
+	return err
+}
+
+// retry sends the request, waiting out up to restMaxRetries 429 answers
+// (each wait bounded by restMaxRetryWait and by ctx), and returns the
+// response body of the first 2xx answer. where names the request in errors.
+func (c *restClient) retry(ctx context.Context, where, method, u string, payload []byte) ([]byte, error) {
 	for attempt := 0; ; attempt++ {
-		wait, err := c.send(ctx, method, u, payload)
+		body, wait, err := c.send(ctx, method, u, payload)
 		if err == nil {
-			return nil
+			return body, nil
 		}
 		if wait < 0 || attempt >= restMaxRetries {
-			return fmt.Errorf("%s: %w", where, err)
+			return nil, fmt.Errorf("%s: %w", where, err)
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return fmt.Errorf("%s: %w (while rate limited)", where, ctx.Err())
+			return nil, fmt.Errorf("%s: %w (while rate limited)", where, ctx.Err())
 		case <-t.C:
 		}
 	}
@@ -92,14 +100,25 @@ func (c *restClient) call(ctx context.Context, method, path, token, suffix strin
 // errRateLimited is wrapped by send's error for a 429.
 var errRateLimited = errors.New("rate limited")
 
-// send performs one request. On a 429 it returns how long to wait before a
-// retry; otherwise wait is -1.
-func (c *restClient) send(ctx context.Context, method, u string, payload []byte) (wait time.Duration, err error) {
-	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
-	if err != nil {
-		return -1, errors.New("build request") // the error would quote the URL
+// restMaxBody bounds a response body read: a page of 100 messages of
+// 4,000 characters with embeds fits several times over.
+const restMaxBody = 8 << 20
+
+// send performs one request (payload nil: no body) and returns the body of
+// a 2xx response. On a 429 it returns how long to wait before a retry;
+// otherwise wait is -1.
+func (c *restClient) send(ctx context.Context, method, u string, payload []byte) (body []byte, wait time.Duration, err error) {
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	if err != nil {
+		return nil, -1, errors.New("build request") // the error would quote the URL
+	}
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	req.Header.Set("User-Agent", "DiscordBot (https://github.com/citebot, 1.0)")
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bot "+c.token)
@@ -110,17 +129,21 @@ func (c *restClient) send(ctx context.Context, method, u string, payload []byte)
 		if errors.As(err, &ue) {
 			err = ue.Err // url.Error quotes the URL, which holds the token
 		}
-		return -1, err
+		return nil, -1, err
 	}
 	defer resp.Body.Close()
-	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
-	switch {
-	case resp.StatusCode >= 200 && resp.StatusCode < 300:
-		return 0, nil
-	case resp.StatusCode == http.StatusTooManyRequests:
-		return restRetryAfter(resp.Header, msg), errRateLimited
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		b, err := io.ReadAll(io.LimitReader(resp.Body, restMaxBody))
+		if err != nil {
+			return nil, -1, fmt.Errorf("read response: %w", err)
+		}
+		return b, 0, nil
 	}
-	return -1, fmt.Errorf("discord answered %s: %s", resp.Status, bytes.TrimSpace(msg))
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return nil, restRetryAfter(resp.Header, msg), errRateLimited
+	}
+	return nil, -1, fmt.Errorf("discord answered %s: %s", resp.Status, bytes.TrimSpace(msg))
 }
 
 // retryAfter reads Discord's wait from the Retry-After header or the JSON
@@ -140,4 +163,31 @@ func restRetryAfter(h http.Header, body []byte) time.Duration {
 		d = 100 * time.Millisecond
 	}
 	return min(d, restMaxRetryWait)
+}
+
+// botCall sends body (nil: none) as JSON to base + /api/v10 + path with the
+// bot token and decodes the 2xx answer into out (nil: ignored). path holds
+// no secret, so errors name it in full.
+func (c *restClient) botCall(ctx context.Context, method, path string, body, out any) error {
+	where := method + " " + c.base + apiPrefix + path
+	if c.token == "" {
+		return fmt.Errorf("%s: no bot token", where)
+	}
+	var payload []byte
+	if body != nil {
+		var err error
+		if payload, err = json.Marshal(body); err != nil {
+			return fmt.Errorf("%s: encode: %w", where, err)
+		}
+	}
+	b, err := c.retry(ctx, where, method, c.base+apiPrefix+path, payload)
+	if err != nil {
+		return err
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			return fmt.Errorf("%s: decode the answer: %w", where, err)
+		}
+	}
+	return nil
 }
