@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand"
@@ -24,6 +25,13 @@ type BenchANNOptions struct {
 	// TopicFree also measures the topic-free SyntheticCorpus (the worst
 	// case for partitions) beside SyntheticTopicalCorpus.
 	TopicFree bool
+	// CacheDir, if set, keeps the embedded vectors of each corpus in a
+	// persisted index under it (bench_cache.go), so a second run embeds
+	// nothing: for a slow embedder such as MiniLM.
+	CacheDir string
+	// PrepareOnly fills CacheDir and measures nothing (a one-off job to
+	// run beforehand, at low priority).
+	PrepareOnly bool
 }
 
 // BenchANN measures the partitioned dense store against chromem-go's exact
@@ -54,12 +62,31 @@ func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
 	if emb == nil {
 		emb = NewLocalEmbedder(0)
 	}
+	if opts.PrepareOnly && opts.CacheDir == "" {
+		return errors.New("bench: preparing the vector cache needs a cache directory")
+	}
 	for _, n := range opts.Sizes {
-		if err := benchANNSize(ctx, "topical", SyntheticTopicalCorpus(n, 42), opts.Probes, emb, w); err != nil {
-			return err
+		type synthetic struct {
+			kind string
+			c    func() *corpus.Corpus
 		}
+		corpora := []synthetic{{"topical", func() *corpus.Corpus { return SyntheticTopicalCorpus(n, 42) }}}
 		if opts.TopicFree {
-			if err := benchANNSize(ctx, "topic-free", SyntheticCorpus(n, 42), opts.Probes, emb, w); err != nil {
+			corpora = append(corpora, synthetic{"topic-free", func() *corpus.Corpus { return SyntheticCorpus(n, 42) }})
+		}
+		for _, cp := range corpora {
+			c := cp.c()
+			e, embedded := emb, -1
+			if opts.CacheDir != "" {
+				var err error
+				if e, embedded, err = cachedVectors(ctx, c, cp.kind, opts.CacheDir, emb, benchCacheStep, w); err != nil {
+					return err
+				}
+			}
+			if opts.PrepareOnly {
+				continue
+			}
+			if err := benchANNSize(ctx, cp.kind, c, opts.Probes, e, embedded, w); err != nil {
 				return err
 			}
 		}
@@ -79,7 +106,9 @@ func cpuPer(c0 time.Duration, n int) string {
 }
 
 // benchANNSize measures one corpus size and writes its block.
-func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []int, emb Embedder, w io.Writer) error {
+// embedded ≥ 0 means emb serves the passages from the vector cache, after
+// embedding that many.
+func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []int, emb Embedder, embedded int, w io.Writer) error {
 	n := len(c.Passages)
 	start := time.Now()
 	ix, err := NewIndex(ctx, c, Options{Embedder: emb})
@@ -142,8 +171,12 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 	default:
 		partitions = "default: exact, below the partitioning threshold"
 	}
-	fmt.Fprintf(w, "%d passages, %s synthetic corpus (%s, %d dims): build %v; %s\n", n, kind, emb.Name(), len(s.vecs[0]),
-		build.Round(time.Millisecond), partitions)
+	buildNote := ""
+	if embedded >= 0 {
+		buildNote = " (vectors from the cache, not embedding)"
+	}
+	fmt.Fprintf(w, "%d passages, %s synthetic corpus (%s, %d dims): build %v%s; %s\n", n, kind, emb.Name(), len(s.vecs[0]),
+		build.Round(time.Millisecond), buildNote, partitions)
 	fmt.Fprintf(w, annFormat, "dense side", "dense p50", "dense p95", "dense cpu", "recall@10", "recall@50", "hybrid p50", "hybrid p95")
 
 	// Each dense side in turn serves the hybrid search: the live store's
