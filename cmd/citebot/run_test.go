@@ -41,6 +41,8 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad bench sizes", []string{"bench", "-sizes", "ten"}, `-sizes: "ten"`},
 		{"bad bench probes", []string{"bench", "-probes", "4,x"}, `-probes: "x"`},
 		{"bad bench embedder", []string{"bench", "-ann-embedder", "bert"}, `-ann-embedder: want hash or minilm`},
+		{"bench prepare without cache", []string{"bench", "-ann-prepare", "-ann-index", "off"}, "-ann-prepare: needs a cache"},
+		{"bench prepare without sizes", []string{"bench", "-ann-prepare", "-ann", "0"}, "-ann-prepare: no -ann sizes"},
 		{"corpus extra arg", []string{"corpus", "extra"}, `unexpected argument "extra"`},
 		{"huge question", []string{"ask", strings.Repeat("why ", 2000)}, "query too long"},
 	}
@@ -275,6 +277,22 @@ func TestIndexCommandPersists(t *testing.T) {
 	code, stdout, stderr := runCmd(t, vars, "ask", "Who did Burns meet in Kabul?")
 	if code != 0 || !strings.Contains(stdout, "Baradar") {
 		t.Errorf("ask from the persisted index: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// TestBenchANNCache: -ann-prepare embeds the -ann corpus into the
+// -ann-index cache and measures nothing; the next run takes every vector
+// from it.
+func TestBenchANNCache(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := runCmd(t, nil, "bench", "-ann", "300", "-ann-index", dir, "-ann-prepare")
+	if code != 0 || !strings.Contains(stdout, "0 of 300 passages cached") || strings.Contains(stdout, "exact scan") {
+		t.Fatalf("prepare: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCmd(t, nil, "bench", "-sizes", "50", "-persist", "0", "-ann", "300", "-probes", "2", "-ann-index", dir)
+	if code != 0 || !strings.Contains(stdout, "300 of 300 passages cached") || !strings.Contains(stdout, "vectors from the cache") ||
+		!strings.Contains(stdout, "chromem-go exact scan") {
+		t.Fatalf("second run: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
 
