@@ -21,6 +21,11 @@ func (ix *Index) foldDuplicates(pc *passCache, cands []candidate, limit int) []c
 	}
 	s := pc.s
 	get := func(i int) *analyzed { return pc.get(cands[i].doc) }
+	// Each candidate's passage weight, once: it enters every pair.
+	weight := make([]float64, min(limit, len(cands)))
+	for i := range weight {
+		weight[i] = termWeight(s, get(i).all)
+	}
 	out := make([]candidate, 0, len(cands))
 	var keptIdx []int // index into cands of each kept candidate in out
 	for i := 0; i < len(cands); i++ {
@@ -30,7 +35,7 @@ func (ix *Index) foldDuplicates(pc *passCache, cands []candidate, limit int) []c
 				if s.passages[cands[j].doc].DocID == s.passages[cands[i].doc].DocID {
 					continue
 				}
-				if sameFact(s, get(i), get(j)) {
+				if sameFact(s, get(i), get(j), weight[i], weight[j]) {
 					out[k].dup = append(out[k].dup, cands[i].doc)
 					folded = true
 					break
@@ -47,8 +52,9 @@ func (ix *Index) foldDuplicates(pc *passCache, cands []candidate, limit int) []c
 
 // sameFact reports whether two passages share enough rare vocabulary as
 // wholes and state it in one sentence each.
-func sameFact(s *snapshot, a, b *analyzed) bool {
-	if weightedJaccard(s, a.all, b.all) < dupPassageMin {
+// wa and wb are termWeight of a.all and b.all.
+func sameFact(s *snapshot, a, b *analyzed, wa, wb float64) bool {
+	if jaccardOf(sharedWeight(s, a.all, b.all), wa, wb) < dupPassageMin {
 		return false
 	}
 	for _, x := range a.sents {
@@ -64,21 +70,38 @@ func sameFact(s *snapshot, a, b *analyzed) bool {
 // weightedJaccard is Σ idf over shared terms / Σ idf over all terms of a
 // and b: shared rare names and numbers weigh most, shared common words little.
 func weightedJaccard(s *snapshot, a, b termSet) float64 {
-	var inter, union float64
-	for t := range a {
-		w := s.bm25.idf(t)
-		union += w
-		if b[t] {
-			inter += w
-		}
-	}
-	for t := range b {
-		if !a[t] {
-			union += s.bm25.idf(t)
-		}
-	}
-	if union == 0 {
+	return jaccardOf(sharedWeight(s, a, b), termWeight(s, a), termWeight(s, b))
+}
+
+// jaccardOf is the weighted Jaccard of two sets of weights wa and wb that
+// share inter: the union weighs wa + wb − inter.
+func jaccardOf(inter, wa, wb float64) float64 {
+	union := wa + wb - inter
+	if union <= 0 {
 		return 0
 	}
 	return inter / union
+}
+
+// sharedWeight is Σ idf over the terms in both a and b.
+func sharedWeight(s *snapshot, a, b termSet) float64 {
+	if len(b) < len(a) {
+		a, b = b, a
+	}
+	var w float64
+	for t := range a {
+		if b[t] {
+			w += s.bm25.idf(t)
+		}
+	}
+	return w
+}
+
+// termWeight is Σ idf over the terms of a.
+func termWeight(s *snapshot, a termSet) float64 {
+	var w float64
+	for t := range a {
+		w += s.bm25.idf(t)
+	}
+	return w
 }
