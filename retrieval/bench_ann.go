@@ -30,6 +30,9 @@ type BenchANNOptions struct {
 	// persisted index under it (bench_cache.go), so a second run embeds
 	// nothing: for a slow embedder such as MiniLM.
 	CacheDir string
+	// Queries is how many queries each figure is measured over; ≤ 0 means
+	// benchQueries (at 1M passages the exact scan takes seconds a query).
+	Queries int
 	// PrepareOnly fills CacheDir and measures nothing (a one-off job to
 	// run beforehand, at low priority).
 	PrepareOnly bool
@@ -87,7 +90,7 @@ func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
 			if opts.PrepareOnly {
 				continue
 			}
-			if err := benchANNSize(ctx, cp.kind, c, opts.Probes, e, embedded, w); err != nil {
+			if err := benchANNSize(ctx, cp.kind, c, opts.Probes, e, embedded, opts.Queries, w); err != nil {
 				return err
 			}
 		}
@@ -150,7 +153,7 @@ func cpuPer(c0 time.Duration, n int) string {
 // benchANNSize measures one corpus size and writes its block.
 // embedded ≥ 0 means emb serves the passages from the vector cache, after
 // embedding that many.
-func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []int, emb Embedder, embedded int, w io.Writer) error {
+func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []int, emb Embedder, embedded, nq int, w io.Writer) error {
 	n := len(c.Passages)
 	model := &timedEmbedder{Embedder: emb}
 	start := time.Now()
@@ -167,7 +170,10 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 	for i, p := range c.Passages {
 		texts[i] = p.Text
 	}
-	queries := benchQueryTexts(texts, benchQueries, 7)
+	if nq <= 0 {
+		nq = benchQueries
+	}
+	queries := benchQueryTexts(texts, nq, 7)
 	vecs := make([][]float32, len(queries))
 	for i, q := range queries {
 		if vecs[i], err = ix.emb.EmbedQuery(ctx, q); err != nil {
