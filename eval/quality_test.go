@@ -47,7 +47,7 @@ func (f floor) check(t *testing.T, set string, r Report) {
 // hashFloors are for the default index without the MiniLM model (the
 // hashing embedder).
 var hashFloors = map[string]floor{
-	"squad2-dev":              {0.74, 0.77, 0.70, 0.07, 0.03},
+	"squad2-dev":              {0.755, 0.79, 0.715, 0.06, 0.16},
 	"dev_questions.jsonl":     {0.87, 0.90, 0.87, 0.05, 0.74},
 	"dev_categories.jsonl":    {0.58, 0.58, 0.58, 0.17, 0.33},
 	"holdout_questions.jsonl": {0.70, 0.75, 0.70, 0.08, 0.66},
@@ -125,9 +125,9 @@ func checkFloors(t *testing.T, emb retrieval.Embedder, floors map[string]floor) 
 
 // miniLMFloors are for the default index with the MiniLM model installed.
 var miniLMFloors = map[string]floor{
-	"squad2-dev":              {0.78, 0.80, 0.74, 0.06, 0.10},
+	"squad2-dev":              {0.775, 0.81, 0.735, 0.065, 0.21},
 	"dev_questions.jsonl":     {0.82, 0.87, 0.80, 0.08, 0.62},
 	"dev_categories.jsonl":    {0.66, 0.66, 0.66, 0.17, 0.66},
-	"holdout_questions.jsonl": {0.72, 0.78, 0.72, 0.10, 0.86},
+	"holdout_questions.jsonl": {0.72, 0.78, 0.72, 0.10, 0.66},
 	"blind_questions.jsonl":   {0.72, 0.72, 0.69, 0.05, 0.43},
 }

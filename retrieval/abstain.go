@@ -33,6 +33,10 @@ type Signals struct {
 	// FocusMiss is 1 when the attribute asked for ("the capital of X")
 	// is missing from the passage and its context.
 	FocusMiss float64 `json:"focus_miss"`
+	// NameMiss is the share of the weight of the question's names and
+	// numbers (words capitalised past the first, or with a digit) that the
+	// passage and its context lack (see names.go).
+	NameMiss float64 `json:"name_miss"`
 	// Unknown is the share of the question's own weight (earlier questions
 	// of a conversation aside) in words the corpus never uses in any
 	// spelling.
@@ -92,6 +96,7 @@ func (ix *Index) signals(pc *passCache, qt queryTerms, cands []candidate, i int)
 	if f := qt.focus; f >= 0 && qt.matchIn(f, a.all, ctx) == 0 {
 		s.FocusMiss = 1
 	}
+	s.NameMiss = qt.nameMiss(a.all, ctx)
 	if qt.own > 0 {
 		s.Unknown = qt.unknown / qt.own
 	}

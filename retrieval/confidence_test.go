@@ -61,6 +61,38 @@ func TestConfidenceFactors(t *testing.T) {
 	if ws.KeyMatch != 0 || without >= with {
 		t.Errorf("without the rarest word: conf %.3f (key match %v), want < %.3f", without, ws.KeyMatch, with)
 	}
+	// A name the passage lacks (the corpus has it elsewhere) lowers the
+	// confidence of a question that otherwise matches.
+	named, ns := conf("did Akhundzada meet Qatar's prime minister in Kandahar")
+	swapped, ss := conf("did Akhundzada meet Sheikh Mohammed in Kandahar")
+	if ns.NameMiss != 0 || ss.NameMiss == 0 || swapped >= named {
+		t.Errorf("name swapped: conf %.3f (name miss %.2f), want < %.3f (name miss %.2f, want 0)", swapped, ss.NameMiss, named, ns.NameMiss)
+	}
+}
+
+// TestNameTerms checks which question words count as names or numbers.
+func TestNameTerms(t *testing.T) {
+	ix := newTestIndex(t, testCorpus(t), nil)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"When did the Normans attack Dyrrachium in 1185?", []string{"norman", "dyrrachium", "1185"}},
+		{"Kandahar: who met there?", nil}, // the first word is capitalised anyway
+		{"was the us told about qatar's trip to kandahar", nil},
+	}
+	for _, tt := range tests {
+		got := ix.nameTerms(tt.q)
+		if len(got) != len(tt.want) {
+			t.Errorf("nameTerms(%q) = %v, want %v", tt.q, got, tt.want)
+			continue
+		}
+		for _, w := range tt.want {
+			if !got[w] {
+				t.Errorf("nameTerms(%q) = %v, want %q in it", tt.q, got, w)
+			}
+		}
+	}
 }
 
 // TestPromoteConfident checks that a title shared by two people cannot keep

@@ -24,6 +24,9 @@ type queryTerms struct {
 	// heaviest is the index of the term with the largest weight when the
 	// query has two or more terms, else -1 (see Signals.KeyMatch).
 	heaviest int
+	// names[i] marks the question's own terms written as a name or a
+	// number ("Dyrrachium", "1185"; see nameTerms), for Signals.NameMiss.
+	names []bool
 	// focus is the index of the attribute the question asks for when the
 	// query has other terms, else -1 (see Signals.FocusMiss).
 	focus int
@@ -77,6 +80,7 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 	}
 	all := ix.an.terms(text)
 	long := distinctCount(all) > longQueryTerms
+	names := ix.nameTerms(text)
 	for _, t := range all {
 		if seen[t] {
 			continue
@@ -133,6 +137,7 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 		}
 		qt.terms = append(qt.terms, t)
 		qt.weights = append(qt.weights, w)
+		qt.names = append(qt.names, names[t])
 		qt.total += w
 		qt.own += w
 		if known || len(vs) > 0 {
