@@ -18,70 +18,99 @@ type posting struct {
 	tf  int32
 }
 
-// bm25Index is an inverted index over analyzed terms. It is immutable after
-// newBM25, so concurrent queries need no lock.
+// bm25Index is an inverted index over analyzed terms, made of segments
+// (bm25seg.go) that snapshots share: an update rebuilds the segments whose
+// passages changed and the collection statistics (document frequencies by
+// term id, total length), and scores stay exactly those of an index built
+// from scratch over the same passages (TestBM25SegmentsMatchFromScratch). It
+// is immutable once built, so concurrent queries need no lock.
 type bm25Index struct {
-	postings map[string][]posting
-	docLen   []int32
-	avgLen   float64
-	scratch  sync.Pool // *[]float64 of len(docLen), zeroed between uses
-	// dfs and n replace postings and docLen in an index that holds only
+	dict *termDict
+	dfs  []int32 // by term id, over every segment
+	live int     // terms with dfs > 0
+	segs []*bm25Seg
+	// docs maps each segment's local documents to this index's document
+	// ids (passage indexes): the only per-snapshot part of a shared segment.
+	docs    [][]int32
+	n       int
+	total   int64
+	avgLen  float64
+	scratch sync.Pool // *[]float64 of len n, zeroed between uses
+	// statDF and n replace the segments in an index that holds only
 	// collection statistics (a Backend's, see newBM25Stats): it weighs
 	// terms but searches nothing.
-	dfs map[string]int32
-	n   int
+	statDF map[string]int32
 }
 
 // newBM25Stats is a statistics-only index over st: idf, df and termScore
 // agree with an index of the records st was computed from; search finds
 // nothing.
 func newBM25Stats(st *Stats) *bm25Index {
-	ix := &bm25Index{dfs: make(map[string]int32, len(st.Terms)), n: st.Passages, avgLen: st.AvgLen}
+	ix := &bm25Index{statDF: make(map[string]int32, len(st.Terms)), n: st.Passages, avgLen: st.AvgLen}
 	for i, t := range st.Terms {
-		ix.dfs[t] = st.DF[i]
+		ix.statDF[t] = st.DF[i]
 	}
 	return ix
 }
 
-// newBM25 indexes docs, each given as its analyzed terms; doc i gets id i.
+// newBM25 indexes docs, each given as its analyzed terms, as one segment;
+// doc i gets id i.
 func newBM25(docs [][]string) *bm25Index {
-	ix := &bm25Index{postings: map[string][]posting{}, docLen: make([]int32, len(docs))}
-	var total int
-	tf := map[string]int32{}
+	dict := (*termDict)(nil).fork()
+	counts := make([]docTerms, len(docs))
+	ids := map[string]uint32{}
 	for i, terms := range docs {
-		clear(tf)
-		for _, t := range terms {
-			tf[t]++
-		}
-		for t, n := range tf {
-			ix.postings[t] = append(ix.postings[t], posting{doc: int32(i), tf: n})
-		}
-		ix.docLen[i] = int32(len(terms))
-		total += len(terms)
+		counts[i] = countTerms(terms, ids, &dict.terms)
 	}
-	// Postings were appended in doc order per term, so they are sorted.
-	if len(docs) > 0 {
-		ix.avgLen = float64(total) / float64(len(docs))
+	for t, id := range ids {
+		dict.base[t] = id
 	}
-	n := len(docs)
-	ix.scratch.New = func() any { s := make([]float64, n); return &s }
+	local := make([]int32, len(docs))
+	for i := range local {
+		local[i] = int32(i)
+	}
+	return newBM25Segs(dict, []*bm25Seg{newBM25Seg(counts, make([]uint32, dict.size()))}, [][]int32{local})
+}
+
+// newBM25Segs assembles an index from segments over dict and each
+// segment's local-to-global document map, computing the statistics.
+func newBM25Segs(dict *termDict, segs []*bm25Seg, docs [][]int32) *bm25Index {
+	ix := &bm25Index{dict: dict, segs: segs, docs: docs, dfs: make([]int32, dict.size())}
+	for g, seg := range segs {
+		seg.docFreqs(func(id uint32, df int32) { ix.dfs[id] += df })
+		ix.total += seg.total
+		ix.n += len(docs[g])
+	}
+	for _, df := range ix.dfs {
+		if df > 0 {
+			ix.live++
+		}
+	}
+	ix.finish()
 	return ix
+}
+
+// finish sets what follows from n and total.
+func (ix *bm25Index) finish() {
+	if ix.n > 0 {
+		ix.avgLen = float64(ix.total) / float64(ix.n)
+	}
+	n := ix.n
+	ix.scratch.New = func() any { s := make([]float64, n); return &s }
 }
 
 // Len returns the number of indexed documents.
-func (ix *bm25Index) Len() int {
-	if ix.dfs != nil {
-		return ix.n
-	}
-	return len(ix.docLen)
-}
+func (ix *bm25Index) Len() int { return ix.n }
 
 // df returns how many documents contain term.
 func (ix *bm25Index) df(term string) int {
-	if ix.dfs != nil {
-		return int(ix.dfs[term])
+	if ix.statDF != nil {
+		return int(ix.statDF[term])
 	}
-	return len(ix.postings[term])
+	if id, ok := ix.dict.id(term); ok {
+		return int(ix.dfs[id])
+	}
+	return 0
 }
 
 // idf is the BM25 inverse document frequency with the +1 inside the log
@@ -105,7 +134,7 @@ type scored struct {
 // all). weights (nil: all 1) scale each term's contribution. Repeated query
 // terms count once.
 func (ix *bm25Index) search(terms []string, weights []float64, n int, keep func(doc int) bool) []scored {
-	if n <= 0 || len(ix.docLen) == 0 {
+	if n <= 0 || ix.n == 0 || ix.segs == nil {
 		return nil
 	}
 	sp := ix.scratch.Get().(*[]float64)
@@ -117,19 +146,25 @@ func (ix *bm25Index) search(terms []string, weights []float64, n int, keep func(
 			continue
 		}
 		seen[t] = true
-		ps := ix.postings[t]
-		if len(ps) == 0 {
+		id, ok := ix.dict.id(t)
+		if !ok || ix.dfs[id] == 0 {
 			continue
 		}
-		idf := bm25IDF(len(ix.docLen), len(ps))
+		idf := bm25IDF(ix.n, int(ix.dfs[id]))
 		if weights != nil {
 			idf *= weights[k]
 		}
-		for _, p := range ps {
-			if acc[p.doc] == 0 {
-				touched = append(touched, p.doc)
+		// Each document's sum runs over the query terms in the same order
+		// whatever the segmentation, so scores equal a one-segment index's.
+		for g, seg := range ix.segs {
+			global := ix.docs[g]
+			for _, p := range seg.postings(id) {
+				d := global[p.doc]
+				if acc[d] == 0 {
+					touched = append(touched, d)
+				}
+				acc[d] += idf * ix.termScore(float64(p.tf), seg.docLen[p.doc])
 			}
-			acc[p.doc] += idf * ix.termScore(float64(p.tf), ix.docLen[p.doc])
 		}
 	}
 	h := &minHeap{}

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,6 +58,8 @@ type Options struct {
 
 	// annTrained is called whenever centroids are trained (tests).
 	annTrained func()
+	// segSize, if set, replaces the mean segment size (tests).
+	segSize int
 }
 
 // Index answers queries over a corpus with hybrid retrieval. It is safe for
@@ -91,6 +94,7 @@ type Index struct {
 	// (store.go, retrain.go).
 	storeCfg  storeConfig
 	retrainer retrainer
+	segSize   int // mean passages per new segment (segments.go)
 }
 
 // UpdateStats reports what an Update (or NewIndex) did. Added, Changed,
@@ -116,15 +120,14 @@ type snapshot struct {
 	source   []string          // lowercased publisher by passage index
 	hashes   []string          // content hash by passage index
 	vecs     [][]float32       // dense vector by passage index
-	byHash   map[string][]float32
-	vocab    *vocabulary
-	bm25     *bm25Index
-	store    *store
+	// segDocs lists each segment's passage indexes (segments.go).
+	segDocs [][]int32
+	vocab   *vocabulary
+	bm25    *bm25Index
+	store   *store
 	// terms is set on a seed loaded from disk only: persisted analyzed
 	// terms, so a restart need not tokenize unchanged passages.
 	terms *termTable
-	// counts are the term counts the BM25 index was built from (terms.go).
-	counts *termTable
 	// ivf is set on a seed loaded from disk only: the persisted partition
 	// layout of the dense store (ivffile.go), so a restart trains nothing.
 	ivf *storeSeed
@@ -159,6 +162,7 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 		ix.batch = 256
 	}
 	ix.progress = opts.Progress
+	ix.segSize = cmp.Or(opts.segSize, segSize)
 	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, MinPartitioned: opts.ANNMinPassages, trained: opts.annTrained}
 	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
 	ix.per = newPersister(opts.Path)
@@ -236,45 +240,68 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 		corpus: c, passages: c.Passages,
 		articles: make([]*corpus.Article, n), byID: make(map[string]int, n),
 		source: make([]string, n), hashes: make([]string, n), vecs: make([][]float32, n),
-		byHash: make(map[string][]float32, n),
 	}
-	arts := make(map[string]*corpus.Article, len(c.Articles))
+	type articleInfo struct {
+		a      *corpus.Article
+		source string // lowercased once per article, not per passage
+	}
+	arts := make(map[string]articleInfo, len(c.Articles))
 	for _, a := range c.Articles {
 		if a != nil {
-			arts[a.ID] = a
+			arts[a.ID] = articleInfo{a, strings.ToLower(a.Source)}
 		}
 	}
 	var todo []int // passages whose content must be embedded
 	pending := map[string]bool{}
-	for i, p := range c.Passages {
+	var prevByContent map[string][]float32 // built the first time an id misses
+	// Hashing every passage's text again took ~0.2 s at 100k passages, so
+	// a passage whose text and section equal its previous version's takes
+	// that hash; not when the passages are the previous ones edited in
+	// place (then the comparison would see the new text on both sides).
+	prevTexts := prev != nil && len(prev.passages) > 0 && len(c.Passages) > 0 && &prev.passages[0] != &c.Passages[0]
+	for i := range c.Passages {
+		p := &c.Passages[i]
 		if p.ID == "" {
 			return nil, st, fmt.Errorf("retrieval: passage %d of %q has no id", i, p.DocID)
 		}
-		if _, dup := s.byID[p.ID]; dup {
+		if s.byID[p.ID] = i; len(s.byID) != i+1 {
 			return nil, st, fmt.Errorf("retrieval: duplicate passage id %q", p.ID)
 		}
-		s.byID[p.ID] = i
-		a := arts[p.DocID]
-		if a == nil {
+		ai, ok := arts[p.DocID]
+		if !ok {
 			// A passage without its article still searches; cite what we know.
-			a = &corpus.Article{ID: p.DocID}
+			ai = articleInfo{a: &corpus.Article{ID: p.DocID}}
+			arts[p.DocID] = ai
 		}
-		s.articles[i] = a
-		s.source[i] = strings.ToLower(a.Source)
-		s.hashes[i] = p.Hash()
+		s.articles[i] = ai.a
+		s.source[i] = ai.source
+		j, known := -1, false
 		if prev != nil {
-			if j, ok := prev.byID[p.ID]; ok {
-				if prev.hashes[j] == s.hashes[i] {
-					st.Kept++
-				} else {
-					st.Changed++
-				}
-			} else {
+			j, known = prev.byID[p.ID]
+		}
+		if known && prevTexts && prev.passages[j].Text == p.Text && prev.passages[j].Section == p.Section {
+			s.hashes[i] = prev.hashes[j]
+		} else {
+			s.hashes[i] = p.Hash()
+		}
+		if prev != nil {
+			switch {
+			case !known:
 				st.Added++
+			case prev.hashes[j] == s.hashes[i]:
+				st.Kept++
+			default:
+				st.Changed++
 			}
-			if v, ok := prev.byHash[s.hashes[i]]; ok {
+			if known && prev.hashes[j] == s.hashes[i] && prev.vecs[j] != nil {
+				s.vecs[i] = prev.vecs[j]
+				continue
+			}
+			if prevByContent == nil {
+				prevByContent = prev.vectorsByContent()
+			}
+			if v, ok := prevByContent[s.hashes[i]]; ok {
 				s.vecs[i] = v
-				s.byHash[s.hashes[i]] = v
 				continue
 			}
 		} else {
@@ -282,7 +309,6 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 		}
 		if v, ok := ix.spare[s.hashes[i]]; ok {
 			s.vecs[i] = v
-			s.byHash[s.hashes[i]] = v
 			continue
 		}
 		if !pending[s.hashes[i]] {
@@ -290,7 +316,7 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 			todo = append(todo, i)
 		}
 	}
-	if prev != nil {
+	if prev != nil && st.Kept+st.Changed != len(prev.byID) {
 		for id := range prev.byID {
 			if _, ok := s.byID[id]; !ok {
 				st.Removed++
@@ -298,7 +324,7 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 		}
 	}
 	if err := ix.embedAll(ctx, s, todo); err != nil {
-		ix.keepProgress(ctx, s, prev)
+		ix.keepProgress(ctx, s, todo)
 		// With nothing better live (start-up, or a live index that is
 		// itself incomplete), serve what there is rather than nothing:
 		// BM25 over every passage, the dense store over those with a
@@ -308,10 +334,17 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 		}
 		s.embedErr = err
 	}
+	// Passages sharing content with one just embedded take its vector.
+	fresh := make(map[string][]float32, len(todo))
+	for _, i := range todo {
+		if s.vecs[i] != nil {
+			fresh[s.hashes[i]] = s.vecs[i]
+		}
+	}
 	first := -1 // a passage with a vector, for the dimension check
 	for i := range s.vecs {
 		if s.vecs[i] == nil {
-			s.vecs[i] = s.byHash[s.hashes[i]]
+			s.vecs[i] = fresh[s.hashes[i]]
 		}
 		if s.vecs[i] == nil {
 			s.missing++
@@ -391,7 +424,6 @@ func (ix *Index) embedAll(ctx context.Context, s *snapshot, todo []int) error {
 				return fmt.Errorf("retrieval: embedder %s returned a vector of length %d for passage %s", ix.emb.Name(), len(vecs[k]), s.passages[i].ID)
 			}
 			s.vecs[i] = vecs[k]
-			s.byHash[s.hashes[i]] = vecs[k]
 		}
 		if ix.progress != nil {
 			ix.progress(hi, len(todo))
@@ -403,6 +435,11 @@ func (ix *Index) embedAll(ctx context.Context, s *snapshot, todo []int) error {
 // fill builds the vector store, the BM25 index and the vocabulary, reusing
 // prev's analyzed terms for unchanged passages.
 func (ix *Index) fill(ctx context.Context, s *snapshot, prev *snapshot) error {
+	nseg := 0
+	if prev != nil {
+		nseg = len(prev.segDocs)
+	}
+	segmentPassages(s, segmentCount(len(s.passages), nseg, ix.segSize))
 	docs := storeDocs(s)
 	// The vector store fills while the passages are tokenized on every
 	// core: at 100k passages tokenizing alone takes ~2s on one core, and a
@@ -414,18 +451,29 @@ func (ix *Index) fill(ctx context.Context, s *snapshot, prev *snapshot) error {
 		st, err = buildStore(ctx, ix.emb, docs, prevStore(prev), seedFor(s, prev), ix.storeConfigFor(s))
 		added <- err
 	}()
-	bm := ix.buildBM25(s, ix.reusableTerms(s, prev))
-	vocab := make([]string, 0, len(bm.postings))
-	for t := range bm.postings {
-		vocab = append(vocab, t)
+	bm, extended := ix.buildBM25(s, prev)
+	if extended && prev.vocab != nil && prev.vocab.dict == prev.bm25.dict {
+		s.vocab = prev.vocab.extend(bm.dict, bm.dfs)
+	} else {
+		s.vocab = newDictVocabulary(bm.dict, bm.dfs)
 	}
 	if err := <-added; err != nil {
 		return fmt.Errorf("retrieval: %w", err)
 	}
 	s.store = st
 	s.bm25 = bm
-	s.vocab = newVocabulary(vocab)
 	return nil
+}
+
+// vectorsByContent maps s's content hashes to their vectors.
+func (s *snapshot) vectorsByContent() map[string][]float32 {
+	m := make(map[string][]float32, len(s.hashes))
+	for i, h := range s.hashes {
+		if s.vecs[i] != nil {
+			m[h] = s.vecs[i]
+		}
+	}
+	return m
 }
 
 // allTerms tokenizes every passage for BM25, in parallel.

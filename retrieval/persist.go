@@ -157,14 +157,10 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index file %s: %w", m.IndexFile, err)
 	}
-	seed := &snapshot{
-		byID: make(map[string]int, len(m.Entries)), hashes: make([]string, len(m.Entries)),
-		byHash: make(map[string][]float32, len(m.Entries)),
-	}
+	seed := &snapshot{byID: make(map[string]int, len(m.Entries)), hashes: make([]string, len(m.Entries)), vecs: vecs}
 	for i, e := range m.Entries {
 		seed.byID[e.ID] = i
 		seed.hashes[i] = e.Hash
-		seed.byHash[e.Hash] = vecs[i]
 	}
 	if m.TermsFile != "" {
 		tt, err := loadTerms(filepath.Join(p.dir, m.TermsFile), m.TermsSHA256, seed.hashes)
@@ -292,17 +288,17 @@ func (ix *Index) Save(ctx context.Context) error {
 	return err
 }
 
-// keepProgress is called when embedding fails part-way: the vectors
-// embedded so far stay in memory for the next attempt and, with a path set,
+// keepProgress is called when embedding fails part-way (todo are the
+// passages that were to be embedded): the vectors embedded so far stay in memory for the next attempt and, with a path set,
 // are saved with every reused one as a partial index the next run starts from.
-func (ix *Index) keepProgress(ctx context.Context, s *snapshot, prev *snapshot) {
+func (ix *Index) keepProgress(ctx context.Context, s *snapshot, todo []int) {
 	if ix.spare == nil {
 		ix.spare = make(map[string][]float32)
 	}
 	fresh := 0
-	for h, v := range s.byHash {
-		if (prev == nil || prev.byHash[h] == nil) && ix.spare[h] == nil {
-			ix.spare[h] = v
+	for _, i := range todo {
+		if h := s.hashes[i]; s.vecs[i] != nil && ix.spare[h] == nil {
+			ix.spare[h] = s.vecs[i]
 			fresh++
 		}
 	}
@@ -311,10 +307,12 @@ func (ix *Index) keepProgress(ctx context.Context, s *snapshot, prev *snapshot) 
 	if ix.per == nil || fresh == 0 {
 		return
 	}
-	// A private snapshot of the passages that have a vector.
+	// A private snapshot of the passages that have a vector (their own, or
+	// one embedded for the same content).
+	byContent := s.vectorsByContent()
 	part := &snapshot{byID: map[string]int{}}
 	for i, p := range s.passages {
-		v := s.byHash[s.hashes[i]]
+		v := byContent[s.hashes[i]]
 		if v == nil {
 			continue
 		}

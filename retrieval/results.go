@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -44,12 +43,7 @@ func (ix *Index) suggestTerms(v *vocabulary, text string) []string {
 	terms := ix.an.terms(text)
 	words := foldWords(text)
 	if len(words) > 0 && !strings.HasSuffix(text, " ") {
-		last := words[len(words)-1]
-		vt := v.terms
-		lo := sort.SearchStrings(vt, last)
-		for i := lo; i < len(vt) && i-lo < maxPrefixExpansions && strings.HasPrefix(vt[i], last); i++ {
-			terms = append(terms, vt[i])
-		}
+		terms = append(terms, v.withPrefix(words[len(words)-1], maxPrefixExpansions)...)
 	}
 	return terms
 }

@@ -69,7 +69,7 @@ func TestPersistTerms(t *testing.T) {
 			if tt.wantLog == "" && strings.Contains(logs.String(), "level=WARN") {
 				t.Errorf("unexpected warning:\n%s", logs.String())
 			}
-			sameBM25(t, ix.snap.Load().bm25, newTestIndex(t, c, nil).snap.Load().bm25)
+			sameBM25(t, ix.snap.Load().bm25, newTestIndex(t, c, nil).snap.Load().bm25, [][]string{{"taliban"}, {"qatar", "kandahar"}})
 
 			p := &persister{dir: dir}
 			seed, err := p.load(t.Context(), NewLocalEmbedder(0))

@@ -8,8 +8,9 @@ import (
 
 // Tokenizing every passage is the largest cost of a build that embeds
 // nothing (~2s of CPU at 100k passages), so unchanged passages reuse their
-// analyzed terms: from the previous snapshot's BM25 postings on Update, and
-// from the persisted terms file on a restart.
+// analyzed terms: on Update, unchanged segments are shared outright and the
+// others recover their unchanged passages' counts from their postings; on a
+// restart they come from the persisted terms file.
 
 // docTerms is one passage's analyzed terms as counts over a dictionary.
 type docTerms struct {
@@ -18,85 +19,194 @@ type docTerms struct {
 	length int32 // number of terms, repeats included
 }
 
-// termTable holds analyzed terms by passage content hash.
+// termTable holds analyzed terms by passage content hash (a persisted terms
+// file, or an index's segments inverted).
 type termTable struct {
 	dict   []string
 	byHash map[string]docTerms
 }
 
-// invertBM25 recovers every passage's term counts from s's postings, or
-// returns those its build kept.
+// invertBM25 recovers every passage's term counts from s's segments, by
+// content hash, over the index's dictionary (s.terms for a seed loaded from
+// disk).
 func invertBM25(s *snapshot) *termTable {
-	if s != nil && s.counts != nil {
-		return s.counts
+	if s != nil && s.terms != nil {
+		return s.terms
 	}
-	if s == nil || s.bm25 == nil {
+	if s == nil || s.bm25 == nil || s.bm25.segs == nil {
 		return nil
 	}
 	bm := s.bm25
-	dict := make([]string, 0, len(bm.postings))
-	docs := make([]docTerms, len(bm.docLen))
-	for t, ps := range bm.postings {
-		id := uint32(len(dict))
-		dict = append(dict, t)
-		for _, p := range ps {
-			d := &docs[p.doc]
-			d.ids = append(d.ids, id)
-			d.tfs = append(d.tfs, p.tf)
+	tt := &termTable{dict: bm.dict.terms, byHash: make(map[string]docTerms, bm.n)}
+	for g, seg := range bm.segs {
+		for k, d := range seg.invert() {
+			tt.byHash[s.hashes[bm.docs[g][k]]] = d
 		}
-	}
-	tt := &termTable{dict: dict, byHash: make(map[string]docTerms, len(docs))}
-	for i := range docs {
-		docs[i].length = bm.docLen[i]
-		tt.byHash[s.hashes[i]] = docs[i]
 	}
 	return tt
 }
 
-// buildBM25 indexes s's passages, tokenizing only those whose content is
-// not in reuse (may be nil), and keeps the term counts in s.counts for the
-// next update and the next save: recovering them from the postings
-// (invertBM25) took ~0.7 s of CPU at 100k passages, most of what one
-// changed article cost.
-func (ix *Index) buildBM25(s *snapshot, reuse *termTable) *bm25Index {
-	var dict []string
-	if reuse != nil {
-		dict = slices.Clone(reuse.dict)
+// buildBM25 indexes s's passages. With prev's index over the same
+// segments, segments whose contents are unchanged are shared, and a
+// changed one reuses the term counts of its unchanged passages; otherwise
+// counts come from reusableTerms. Only passages found nowhere are
+// tokenized. The result scores exactly like an index built from scratch.
+// extended reports that its dictionary is a fork of prev's.
+func (ix *Index) buildBM25(s, prev *snapshot) (bm *bm25Index, extended bool) {
+	var old *bm25Index
+	if prev != nil && prev.bm25 != nil && prev.bm25.segs != nil && len(prev.bm25.segs) == len(s.segDocs) && !prev.bm25.compactable() {
+		old = prev.bm25
 	}
-	docs := make([]docTerms, len(s.passages))
-	var todo []int
-	for i := range s.passages {
+	var reuse *termTable // counts by content hash, over reuse.dict
+	var remap []uint32   // reuse.dict id → dict id (lazily, ^0: not yet)
+	var dict *termDict
+	if old != nil {
+		dict = old.dict.fork()
+	} else {
+		reuse = ix.reusableTerms(s, prev)
+		dict = (*termDict)(nil).fork()
 		if reuse != nil {
-			if d, ok := reuse.byHash[s.hashes[i]]; ok {
-				docs[i] = d
-				continue
+			remap = make([]uint32, len(reuse.dict))
+			for i := range remap {
+				remap[i] = ^uint32(0)
 			}
 		}
-		todo = append(todo, i)
+	}
+	nseg := len(s.segDocs)
+	segs := make([]*bm25Seg, nseg)
+	counts := make([][]docTerms, nseg)
+	type todoDoc struct{ g, k int }
+	var todo []todoDoc
+	var dirty []int
+	for g := range nseg {
+		if old != nil && sameSegment(s, prev, g) {
+			segs[g] = old.segs[g]
+			continue
+		}
+		dirty = append(dirty, g)
+		var was map[string]int // content hash → old local doc
+		var oldDocs []docTerms
+		if old != nil {
+			was = make(map[string]int, len(prev.segDocs[g]))
+			for k, i := range prev.segDocs[g] {
+				was[prev.hashes[i]] = k
+			}
+		}
+		counts[g] = make([]docTerms, len(s.segDocs[g]))
+		for k, i := range s.segDocs[g] {
+			h := s.hashes[i]
+			if j, ok := was[h]; ok {
+				if oldDocs == nil {
+					oldDocs = old.segs[g].invert()
+				}
+				counts[g][k] = oldDocs[j]
+				continue
+			}
+			if reuse != nil {
+				if d, ok := reuse.byHash[h]; ok {
+					counts[g][k] = remapTerms(d, reuse.dict, remap, dict)
+					continue
+				}
+			}
+			todo = append(todo, todoDoc{g, k})
+		}
 	}
 	if len(todo) > 0 {
 		ps := make([]corpus.Passage, len(todo))
-		for k, i := range todo {
-			ps[k] = s.passages[i]
+		for j, td := range todo {
+			ps[j] = s.passages[s.segDocs[td.g][td.k]]
 		}
 		terms := ix.allTerms(ps)
-		ids := make(map[string]uint32, len(dict))
-		for i, t := range dict {
-			ids[t] = uint32(i)
-		}
-		for k, i := range todo {
-			docs[i] = countTerms(terms[k], ids, &dict)
+		for j, td := range todo {
+			counts[td.g][td.k] = internTerms(terms[j], dict)
 		}
 	}
-	tt := &termTable{dict: dict, byHash: make(map[string]docTerms, len(docs))}
-	for i, d := range docs {
-		tt.byHash[s.hashes[i]] = d
+	scratch := make([]uint32, dict.size())
+	for _, g := range dirty {
+		segs[g] = newBM25Seg(counts[g], scratch)
 	}
-	s.counts = tt
-	return newBM25Counts(dict, docs)
+	if old == nil {
+		return newBM25Segs(dict, segs, s.segDocs), false
+	}
+	// The statistics of the old index, less the replaced segments, plus
+	// the new ones.
+	bm = &bm25Index{dict: dict, segs: segs, docs: s.segDocs, total: old.total, live: old.live,
+		dfs: slices.Grow(slices.Clone(old.dfs), dict.size()-len(old.dfs))[:dict.size()]}
+	add := func(id uint32, df int32) {
+		was := bm.dfs[id]
+		bm.dfs[id] += df
+		switch {
+		case was == 0 && bm.dfs[id] > 0:
+			bm.live++
+		case was > 0 && bm.dfs[id] == 0:
+			bm.live--
+		}
+	}
+	for _, g := range dirty {
+		old.segs[g].docFreqs(func(id uint32, df int32) { add(id, -df) })
+		segs[g].docFreqs(add)
+		bm.total += segs[g].total - old.segs[g].total
+	}
+	for g := range segs {
+		bm.n += len(s.segDocs[g])
+	}
+	bm.finish()
+	return bm, true
 }
 
-// countTerms turns a term list into counts, adding new terms to dict.
+// sameSegment reports whether segment g holds the same contents in the
+// same order in s as in prev.
+func sameSegment(s, prev *snapshot, g int) bool {
+	a, b := s.segDocs[g], prev.segDocs[g]
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if s.hashes[a[k]] != prev.hashes[b[k]] {
+			return false
+		}
+	}
+	return true
+}
+
+// compactable reports whether so many terms of the dictionary are no longer
+// used by any passage that the next build should start a fresh dictionary.
+func (ix *bm25Index) compactable() bool {
+	return ix.dict.size() > 4096 && ix.live < ix.dict.size()/2
+}
+
+// internTerms counts a term list over dict, adding new terms.
+func internTerms(terms []string, dict *termDict) docTerms {
+	d := docTerms{length: int32(len(terms))}
+	at := map[uint32]int{}
+	for _, t := range terms {
+		id := dict.intern(t)
+		if k, ok := at[id]; ok {
+			d.tfs[k]++
+			continue
+		}
+		at[id] = len(d.ids)
+		d.ids = append(d.ids, id)
+		d.tfs = append(d.tfs, 1)
+	}
+	return d
+}
+
+// remapTerms returns d, counted over from, counted over dict; remap caches
+// the id translation (^0: not translated yet).
+func remapTerms(d docTerms, from []string, remap []uint32, dict *termDict) docTerms {
+	out := docTerms{ids: make([]uint32, len(d.ids)), tfs: d.tfs, length: d.length}
+	for k, id := range d.ids {
+		if remap[id] == ^uint32(0) {
+			remap[id] = dict.intern(from[id])
+		}
+		out.ids[k] = remap[id]
+	}
+	return out
+}
+
+// countTerms turns a term list into counts, adding new terms to dict and
+// ids (newBM25's plain dictionary).
 func countTerms(terms []string, ids map[string]uint32, dict *[]string) docTerms {
 	d := docTerms{length: int32(len(terms))}
 	at := map[uint32]int{}
@@ -118,50 +228,6 @@ func countTerms(terms []string, ids map[string]uint32, dict *[]string) docTerms 
 	return d
 }
 
-// newBM25Counts is newBM25 over term counts: the same index as newBM25 of
-// the term lists the counts came from (TestBM25CountsMatches pins this).
-func newBM25Counts(dict []string, docs []docTerms) *bm25Index {
-	// Two passes: count each term's postings, then fill slices cut from
-	// one array, rather than growing ~200k slices one posting at a time
-	// (half the cost of an update at 100k passages).
-	per := make([]int, len(dict))
-	all := 0
-	for _, d := range docs {
-		for _, id := range d.ids {
-			per[id]++
-		}
-		all += len(d.ids)
-	}
-	backing := make([]posting, all)
-	byID := make([][]posting, len(dict))
-	off := 0
-	for id, n := range per {
-		byID[id] = backing[off : off : off+n]
-		off += n
-	}
-	ix := &bm25Index{docLen: make([]int32, len(docs))}
-	var total int
-	for i, d := range docs {
-		for k, id := range d.ids {
-			byID[id] = append(byID[id], posting{doc: int32(i), tf: d.tfs[k]})
-		}
-		ix.docLen[i] = d.length
-		total += int(d.length)
-	}
-	ix.postings = make(map[string][]posting, len(dict))
-	for id, ps := range byID {
-		if len(ps) > 0 {
-			ix.postings[dict[id]] = ps
-		}
-	}
-	if len(docs) > 0 {
-		ix.avgLen = float64(total) / float64(len(docs))
-	}
-	n := len(docs)
-	ix.scratch.New = func() any { s := make([]float64, n); return &s }
-	return ix
-}
-
 // termSamples is how many reused passages are tokenized again to check
 // that persisted terms came from the same analyzer: a change in stemming,
 // stop words or the lexicon shows up in nearly every passage.
@@ -174,11 +240,8 @@ func (ix *Index) reusableTerms(s, prev *snapshot) *termTable {
 	if prev == nil {
 		return nil
 	}
-	if prev.counts != nil {
-		return prev.counts // built in this process, by this analyzer
-	}
 	if prev.terms == nil {
-		return invertBM25(prev)
+		return invertBM25(prev) // built in this process, by this analyzer
 	}
 	var reused []int
 	for i := range s.passages {

@@ -1,0 +1,62 @@
+package retrieval
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"citebot/corpus"
+)
+
+// editedArticle returns c with every passage of one article (the one at the
+// middle passage) changed, as an edit of that article's file gives; round
+// varies the edit so successive calls differ.
+func editedArticle(c *corpus.Corpus, round int) *corpus.Corpus {
+	out := &corpus.Corpus{Articles: c.Articles, Passages: slices.Clone(c.Passages)}
+	doc := out.Passages[len(out.Passages)/2].DocID
+	suffix := " A correction was appended."
+	if round%2 == 1 {
+		suffix = " A second correction was appended."
+	}
+	for i := range out.Passages {
+		if out.Passages[i].DocID == doc {
+			out.Passages[i].Text += suffix
+		}
+	}
+	return out
+}
+
+// benchmarkOneArticle measures Update after one article (10 passages) of a
+// 100k-passage index changed, alternating between two edits so every
+// iteration embeds and rebuilds for real. With persist set every update
+// also saves.
+func benchmarkOneArticle(b *testing.B, persist bool) {
+	ctx := context.Background()
+	c := SyntheticCorpus(100000, 42)
+	opts := Options{}
+	if persist {
+		opts.Path = b.TempDir()
+	}
+	ix, err := NewIndex(ctx, c, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	eds := []*corpus.Corpus{editedArticle(c, 0), editedArticle(c, 1)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		st, err := ix.Update(ctx, eds[i%2])
+		if err != nil || st.Embedded != 10 {
+			b.Fatalf("%+v %v", st, err)
+		}
+		i++
+	}
+}
+
+// BenchmarkUpdateOneArticle100k: one changed article applied in memory:
+// go test ./retrieval -run '^$' -bench UpdateOneArticle100k -benchtime 10x
+func BenchmarkUpdateOneArticle100k(b *testing.B) { benchmarkOneArticle(b, false) }
+
+// BenchmarkUpdateOneArticleSaved100k is the same with the save included.
+func BenchmarkUpdateOneArticleSaved100k(b *testing.B) { benchmarkOneArticle(b, true) }
