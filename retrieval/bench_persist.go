@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -38,10 +37,10 @@ func BenchPersist(ctx context.Context, n int, w io.Writer) error {
 		return fmt.Errorf("bench: first build: %w", err)
 	}
 	build := time.Since(start)
-	files, _ := filepath.Glob(filepath.Join(dir, "index-*.vec"))
 	var size int64
-	for _, f := range files {
-		if info, err := os.Stat(f); err == nil {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if info, err := e.Info(); err == nil && isGenerationFile(e.Name()) {
 			size += info.Size()
 		}
 	}
@@ -89,7 +88,7 @@ func BenchPersist(ctx context.Context, n int, w io.Writer) error {
 
 	fmt.Fprintf(w, "persisted index, %d passages (%s, %d dims)\n", n, ix.Embedder().Name(), ix.Embedder().Dim())
 	fmt.Fprintf(w, "  first build + save       %v\n", build.Round(time.Millisecond))
-	fmt.Fprintf(w, "  index file               %.1f MiB\n", float64(size)/(1<<20))
+	fmt.Fprintf(w, "  index files              %.1f MiB\n", float64(size)/(1<<20))
 	fmt.Fprintf(w, "  restart (0 embedded)     %v\n", restart.Round(time.Millisecond))
 	fmt.Fprintf(w, "  one article changed      %v (embedded %d, kept %d, save included)\n", update.Round(time.Millisecond), st.Embedded, st.Kept)
 	fmt.Fprintf(w, "  no-op reload             %v (corpus unchanged: nothing rebuilt, %.1f MiB allocated)\n",

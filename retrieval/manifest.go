@@ -17,8 +17,13 @@ import (
 
 // manifestFormat is the persisted layout's version. Bump it when the
 // manifest or the index file changes meaning; older binaries then rebuild
-// rather than misread a newer layout.
-const manifestFormat = 1
+// rather than misread a newer layout. Format 2 saves the index in segment
+// files (segfile.go); format 1 (one vector file, every passage listed in
+// the manifest) still loads, and the next save converts it.
+const (
+	manifestFormat   = 2
+	manifestFormatV1 = 1
+)
 
 // manifestName is the manifest's file name inside the index directory. The
 // manifest is written last: whatever it names is complete.
@@ -38,6 +43,13 @@ var termsFilePattern = regexp.MustCompile(`^terms-[0-9]+\.bin$`)
 // ivfFilePattern is the same for the optional layout file (ivffile.go).
 var ivfFilePattern = regexp.MustCompile(`^ivf-[0-9]+\.bin$`)
 
+// segFilePattern and segTermsPattern are the same for format 2's segment
+// files (segfile.go).
+var (
+	segFilePattern  = regexp.MustCompile(`^seg-[0-9]+-g[0-9]+\.vec$`)
+	segTermsPattern = regexp.MustCompile(`^seg-[0-9]+-g[0-9]+\.terms$`)
+)
+
 // ErrIndexLocked is returned (wrapped) when the index directory's lock is
 // held by another process for longer than Options.LockTimeout.
 var ErrIndexLocked = errors.New("the index directory is locked")
@@ -54,12 +66,18 @@ type manifest struct {
 	FormatVersion int    `json:"format_version"`
 	Embedder      string `json:"embedder"`
 	Dim           int    `json:"dim"`
-	// Gen numbers saves; the index file is index-<Gen>.vec.
-	Gen       uint64 `json:"gen"`
-	IndexFile string `json:"index_file"`
-	SHA256    string `json:"sha256"`
+	// Gen numbers saves; files written by a save carry its number.
+	Gen uint64 `json:"gen"`
+	// IndexFile and SHA256 name format 1's single vector file.
+	IndexFile string `json:"index_file,omitempty"`
+	SHA256    string `json:"sha256,omitempty"`
 	Passages  int    `json:"passages"`
-	// TermsFile, if set, holds the passages' analyzed terms for BM25
+	// SegmentCount is format 2's number of segments (segments.go), and
+	// Segments its non-empty ones, in segment order; the passages are
+	// theirs, in that order.
+	SegmentCount int               `json:"segment_count,omitempty"`
+	Segments     []manifestSegment `json:"segments,omitempty"`
+	// TermsFile, if set, holds format 1's analyzed terms for BM25
 	// (termfile.go); it is an optimization, never required.
 	TermsFile   string `json:"terms_file,omitempty"`
 	TermsSHA256 string `json:"terms_sha256,omitempty"`
@@ -69,9 +87,25 @@ type manifest struct {
 	IVFSHA256 string `json:"ivf_sha256,omitempty"`
 	// Partial is set when the save kept progress of an indexing run that
 	// failed part-way: its passages are a subset of the corpus of the time.
-	Partial bool            `json:"partial,omitempty"`
-	Saved   time.Time       `json:"saved"`
-	Entries []manifestEntry `json:"entries"`
+	Partial bool      `json:"partial,omitempty"`
+	Saved   time.Time `json:"saved"`
+	// Entries lists format 1's passages; for format 2, readSegments fills
+	// it from the segment files.
+	Entries []manifestEntry `json:"entries,omitempty"`
+}
+
+// manifestSegment is one saved segment: its vector file (ids, hashes,
+// vectors) and terms file with their SHA-256, its passage count, and the
+// digest of its passage ids and content hashes (segmentDigest), which tells
+// a save whether the segment changed.
+type manifestSegment struct {
+	Segment     int    `json:"segment"`
+	File        string `json:"file"`
+	SHA256      string `json:"sha256"`
+	Passages    int    `json:"passages"`
+	Digest      string `json:"digest"`
+	TermsFile   string `json:"terms_file,omitempty"`
+	TermsSHA256 string `json:"terms_sha256,omitempty"`
 }
 
 // manifestEntry is one persisted passage: its id and content hash.
@@ -99,7 +133,7 @@ func readManifest(dir, embName string, embDim int) (*manifest, error) {
 		return nil, fmt.Errorf("corrupt manifest: format version %d", m.FormatVersion)
 	case m.FormatVersion > manifestFormat:
 		return nil, fmt.Errorf("manifest format version %d is newer than this build's %d", m.FormatVersion, manifestFormat)
-	case m.FormatVersion != manifestFormat:
+	case m.FormatVersion != manifestFormat && m.FormatVersion != manifestFormatV1:
 		return nil, fmt.Errorf("manifest format version %d is no longer supported", m.FormatVersion)
 	case m.Embedder != embName:
 		return nil, fmt.Errorf("index was built with embedder %q, now %q", m.Embedder, embName)
@@ -107,14 +141,34 @@ func readManifest(dir, embName string, embDim int) (*manifest, error) {
 		return nil, fmt.Errorf("corrupt manifest: dimension %d", m.Dim)
 	case embDim > 0 && m.Dim != embDim:
 		return nil, fmt.Errorf("index has %d dimensions, embedder has %d", m.Dim, embDim)
-	case !indexFilePattern.MatchString(m.IndexFile):
+	case m.FormatVersion == manifestFormatV1 && !indexFilePattern.MatchString(m.IndexFile):
 		return nil, fmt.Errorf("corrupt manifest: index file %q", m.IndexFile)
+	case m.FormatVersion == manifestFormat && (m.IndexFile != "" || len(m.Entries) > 0):
+		return nil, fmt.Errorf("corrupt manifest: format %d names an index file or entries", m.FormatVersion)
 	case m.TermsFile != "" && !termsFilePattern.MatchString(m.TermsFile):
 		return nil, fmt.Errorf("corrupt manifest: terms file %q", m.TermsFile)
 	case m.IVFFile != "" && !ivfFilePattern.MatchString(m.IVFFile):
 		return nil, fmt.Errorf("corrupt manifest: layout file %q", m.IVFFile)
-	case len(m.Entries) != m.Passages:
+	case m.FormatVersion == manifestFormatV1 && len(m.Entries) != m.Passages:
 		return nil, fmt.Errorf("corrupt manifest: %d entries for %d passages", len(m.Entries), m.Passages)
+	}
+	total, last := 0, -1
+	for i, sg := range m.Segments {
+		switch {
+		case sg.Segment <= last || sg.Segment >= m.SegmentCount:
+			return nil, fmt.Errorf("corrupt manifest: segment %d of %d out of order", sg.Segment, m.SegmentCount)
+		case !segFilePattern.MatchString(sg.File):
+			return nil, fmt.Errorf("corrupt manifest: segment file %q", sg.File)
+		case sg.TermsFile != "" && !segTermsPattern.MatchString(sg.TermsFile):
+			return nil, fmt.Errorf("corrupt manifest: segment terms file %q", sg.TermsFile)
+		case sg.Passages <= 0 || sg.SHA256 == "":
+			return nil, fmt.Errorf("corrupt manifest: segment %d", i)
+		}
+		total += sg.Passages
+		last = sg.Segment
+	}
+	if m.FormatVersion == manifestFormat && total != m.Passages {
+		return nil, fmt.Errorf("corrupt manifest: segments hold %d passages, manifest says %d", total, m.Passages)
 	}
 	seen := make(map[string]bool, len(m.Entries))
 	for i, e := range m.Entries {
@@ -133,6 +187,13 @@ func readManifest(dir, embName string, embDim int) (*manifest, error) {
 // fsync) is a *notDurableError: name is then in place, just not known to
 // survive a crash.
 func (p *persister) writeAtomic(name string, write func(w io.Writer) error) (string, error) {
+	return p.writeFile(name, write, true)
+}
+
+// writeFile is writeAtomic; without syncDir the rename is not made durable
+// (a save syncs the directory once for all its data files, before it
+// writes the manifest that names them).
+func (p *persister) writeFile(name string, write func(w io.Writer) error, syncDir bool) (string, error) {
 	dir, hook := p.dir, p.hook
 	f, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
@@ -168,17 +229,23 @@ func (p *persister) writeAtomic(name string, write func(w io.Writer) error) (str
 		return "", err
 	}
 	ok = true
-	sync := p.syncDir
-	if sync == nil {
-		sync = syncDir
-	}
-	if err := sync(dir); err != nil {
-		return "", &notDurableError{name: name, err: err}
+	if syncDir {
+		if err := p.sync(); err != nil {
+			return "", &notDurableError{name: name, err: err}
+		}
 	}
 	if hook != nil {
 		hook("renamed " + name)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// sync makes the renames in p.dir durable.
+func (p *persister) sync() error {
+	if p.syncDir != nil {
+		return p.syncDir(p.dir)
+	}
+	return syncDir(p.dir)
 }
 
 // notDurableError: the file was renamed into place but the directory fsync
@@ -197,7 +264,7 @@ func (e *notDurableError) Unwrap() error { return e.err }
 // (index-<gen>.vec, …). Add a pattern here when the manifest names a new
 // kind: a file of a known kind the live manifest does not name is an orphan
 // and is removed under the lock (removeOrphans).
-var generationFiles = []*regexp.Regexp{indexFilePattern, termsFilePattern, ivfFilePattern}
+var generationFiles = []*regexp.Regexp{indexFilePattern, termsFilePattern, ivfFilePattern, segFilePattern, segTermsPattern}
 
 // names lists the generation files m names.
 func (m *manifest) names() []string {
@@ -205,6 +272,12 @@ func (m *manifest) names() []string {
 	for _, f := range []string{m.IndexFile, m.TermsFile, m.IVFFile} {
 		if f != "" {
 			out = append(out, f)
+		}
+	}
+	for _, sg := range m.Segments {
+		out = append(out, sg.File)
+		if sg.TermsFile != "" {
+			out = append(out, sg.TermsFile)
 		}
 	}
 	return out

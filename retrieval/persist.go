@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,14 +23,16 @@ import (
 
 // The persisted index lives in one directory (CITEBOT_INDEX):
 //
-//	index-<gen>.vec  the vectors, raw float32 in manifest order (vecfile.go)
-//	manifest.json    format version, embedder name and dimension, the index
-//	                 file's name and SHA-256, and every passage's id and
-//	                 content hash
+//	seg-<g>-g<gen>.vec, .terms  each segment's passage ids, content hashes,
+//	                 vectors and analyzed terms (segfile.go)
+//	ivf-<gen>.bin    the dense store's partitions, if any (ivffile.go)
+//	manifest.json    format version, embedder name and dimension, and each
+//	                 file's name, SHA-256 and passage count
 //
-// A save writes the new index file first, then the manifest that names it,
-// each atomically, and only then removes the old index file; so at any
-// moment the manifest names a complete index. chromem-go's NewPersistentDB
+// A save writes the segments that changed since the last save, each file
+// atomically, then the manifest that names them (and the unchanged ones),
+// and only then removes the files no manifest names; so at any moment the
+// manifest names a complete index. chromem-go's NewPersistentDB
 // is not used (file names from 32-bit hashes collide; writes not atomic),
 // nor its export (too slow at 100k passages, see vecfile.go); the
 // chromem-go store is rebuilt from the vectors at load.
@@ -42,13 +46,13 @@ var errMixedDims = errors.New("vectors of different dimensions")
 type persister struct {
 	dir string
 	mu  sync.Mutex
-	// gen and file are the generation and index file the manifest names;
+	// gen is the generation the manifest names, segs its segments (their
+	// files are reused by the next save when their digest is unchanged);
 	// digest identifies the passages and contents saved, so an unchanged
 	// snapshot is not written again.
 	gen    uint64
-	file   string
-	terms  string // terms file the manifest names, if any
-	ivf    string // layout file the manifest names, if any
+	nseg   int
+	segs   []manifestSegment
 	digest string
 	// layout identifies the dense store layout saved (layoutStamp).
 	layout string
@@ -137,15 +141,113 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Remember the generation and file even if the index turns out
-	// unusable: the next save must not reuse the name the manifest still
-	// points at, and removes that file once a new manifest is in place.
-	p.gen, p.file, p.terms, p.ivf = m.Gen, m.IndexFile, m.TermsFile, m.IVFFile
+	// Remember the generation even if the index turns out unusable: the
+	// next save must not reuse the names the manifest still points at.
+	p.gen, p.segs = m.Gen, nil
 	if n, err := removeOrphans(p.dir, m.names()); err != nil {
 		p.logWarn("old index files not removed", "dir", p.dir, "reason", err.Error())
 	} else if n > 0 {
 		p.logInfo("removed index files no manifest names", "dir", p.dir, "bytes", n)
 	}
+	var seed *snapshot
+	if m.FormatVersion == manifestFormatV1 {
+		seed, err = p.loadV1(m)
+	} else {
+		seed, err = p.loadSegments(m)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if m.IVFFile != "" {
+		seed.ivf, err = loadLayout(filepath.Join(p.dir, m.IVFFile), m.IVFSHA256, m.Entries, m.Dim)
+		if err != nil {
+			p.logWarn("persisted vector partitions not usable; training them again", "dir", p.dir, "reason", err.Error())
+		}
+	}
+	if !m.Partial && m.FormatVersion == manifestFormat {
+		p.digest = segmentsDigest(m.Segments)
+		p.layout = seedStamp(seed.ivf)
+	}
+	return seed, nil
+}
+
+// loadSegments reads a format-2 index: every segment's vectors (any
+// reason not to trust one is an error: the caller rebuilds) and terms (an
+// unusable terms file is logged and its passages are tokenized again).
+func (p *persister) loadSegments(m *manifest) (*snapshot, error) {
+	seed := &snapshot{byID: make(map[string]int, m.Passages), hashes: make([]string, 0, m.Passages),
+		vecs: make([][]float32, 0, m.Passages), segDocs: make([][]int32, m.SegmentCount)}
+	m.Entries = make([]manifestEntry, 0, m.Passages)
+	var terms *termTable
+	for _, sg := range m.Segments {
+		g := sg.Segment
+		b, err := os.ReadFile(filepath.Join(p.dir, sg.File))
+		if err != nil {
+			return nil, fmt.Errorf("segment file: %w", err)
+		}
+		if sum := fmt.Sprintf("%x", sha256.Sum256(b)); sum != sg.SHA256 {
+			return nil, fmt.Errorf("segment file %s: checksum %s, manifest says %s", sg.File, sum, sg.SHA256)
+		}
+		ids, hashes, vecs, err := readSegVectors(b, m.Dim, sg.Passages)
+		if err != nil {
+			return nil, fmt.Errorf("segment file %s: %w", sg.File, err)
+		}
+		for k, id := range ids {
+			if _, dup := seed.byID[id]; dup {
+				return nil, fmt.Errorf("segment file %s: passage %q is listed twice", sg.File, id)
+			}
+			seed.byID[id] = len(seed.hashes)
+			seed.segDocs[g] = append(seed.segDocs[g], int32(len(seed.hashes)))
+			seed.hashes = append(seed.hashes, hashes[k])
+			seed.vecs = append(seed.vecs, vecs[k])
+			m.Entries = append(m.Entries, manifestEntry{ID: id, Hash: hashes[k]})
+		}
+		if sg.TermsFile == "" {
+			continue
+		}
+		tt, err := loadTerms(filepath.Join(p.dir, sg.TermsFile), sg.TermsSHA256, hashes)
+		if err != nil {
+			p.logWarn("persisted terms not usable; tokenizing their passages", "dir", p.dir, "file", sg.TermsFile, "reason", err.Error())
+			continue
+		}
+		terms = mergeTerms(terms, tt)
+	}
+	seed.terms = terms
+	p.nseg, p.segs = m.SegmentCount, m.Segments
+	return seed, nil
+}
+
+// mergeTerms adds b's passages to a (nil: a new table), over one dictionary.
+func mergeTerms(a, b *termTable) *termTable {
+	if a == nil {
+		a = &termTable{byHash: make(map[string]docTerms, len(b.byHash))}
+	}
+	ids := make(map[string]uint32, len(a.dict))
+	for i, t := range a.dict {
+		ids[t] = uint32(i)
+	}
+	remap := make([]uint32, len(b.dict))
+	for i, t := range b.dict {
+		id, ok := ids[t]
+		if !ok {
+			id = uint32(len(a.dict))
+			a.dict = append(a.dict, t)
+			ids[t] = id
+		}
+		remap[i] = id
+	}
+	for h, d := range b.byHash {
+		for k, id := range d.ids {
+			d.ids[k] = remap[id]
+		}
+		a.byHash[h] = d
+	}
+	return a
+}
+
+// loadV1 reads a format-1 index: one vector file in manifest order and an
+// optional terms file.
+func (p *persister) loadV1(m *manifest) (*snapshot, error) {
 	b, err := os.ReadFile(filepath.Join(p.dir, m.IndexFile))
 	if err != nil {
 		return nil, fmt.Errorf("index file: %w", err)
@@ -164,21 +266,12 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 	}
 	if m.TermsFile != "" {
 		tt, err := loadTerms(filepath.Join(p.dir, m.TermsFile), m.TermsSHA256, seed.hashes)
-		if err != nil && p.log != nil {
-			p.log.Warn("persisted terms not usable; tokenizing every passage", "dir", p.dir, "reason", err.Error())
+		if err != nil {
+			p.logWarn("persisted terms not usable; tokenizing every passage", "dir", p.dir, "reason", err.Error())
 		}
 		seed.terms = tt
 	}
-	if m.IVFFile != "" {
-		seed.ivf, err = loadLayout(filepath.Join(p.dir, m.IVFFile), m.IVFSHA256, m.Entries, m.Dim)
-		if err != nil && p.log != nil {
-			p.log.Warn("persisted vector partitions not usable; training them again", "dir", p.dir, "reason", err.Error())
-		}
-	}
-	if !m.Partial {
-		p.digest = entriesDigest(m.Entries)
-		p.layout = seedStamp(seed.ivf)
-	}
+	p.logInfo("index saved in format 1: it is converted to segment files at the next save", "dir", p.dir)
 	return seed, nil
 }
 
@@ -332,20 +425,28 @@ func (ix *Index) keepProgress(ctx context.Context, s *snapshot, todo []int) {
 	ix.log.Info("indexing progress saved", "dir", ix.per.dir, "passages", len(part.passages), "of", len(s.passages))
 }
 
-// saveSnapshot writes s's store and a manifest naming it, then removes the
-// previous index file. s must be immutable (published, or private to the
-// caller).
+// saveSnapshot writes s's segments that differ from the saved ones and a
+// manifest naming every segment, then removes the files no manifest names.
+// s must be immutable (published, or private to the caller).
 func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapshot, partial bool) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if s == nil || len(s.passages) == 0 {
 		return nil
 	}
-	entries := make([]manifestEntry, len(s.passages))
-	for i, ps := range s.passages {
-		entries[i] = manifestEntry{ID: ps.ID, Hash: s.hashes[i]}
+	segDocs := s.segDocs
+	if segDocs == nil {
+		// A private snapshot (indexing progress): segment it like a
+		// snapshot of its size.
+		tmp := &snapshot{passages: s.passages}
+		segmentPassages(tmp, segmentCount(len(s.passages), 0, segSize))
+		segDocs = tmp.segDocs
 	}
-	digest := entriesDigest(entries)
+	digests := make([]string, len(segDocs))
+	for g, docs := range segDocs {
+		digests[g] = segmentDigest(s, docs)
+	}
+	digest := digestOf(digests)
 	stamp := layoutStamp(s)
 	if !partial && digest == p.digest && stamp == p.layout {
 		return nil
@@ -361,47 +462,72 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		return err
 	}
 	defer unlock()
-	p.adoptNewerSave()
-	gen := p.gen + 1
-	name := fmt.Sprintf("index-%d.vec", gen)
-	sum, err := p.writeAtomic(name, func(w io.Writer) error {
-		return writeVectors(w, len(s.vecs[0]), s.vecs)
-	})
-	if err != nil {
-		return fmt.Errorf("save index: %w", err)
-	}
-	m := manifest{
-		FormatVersion: manifestFormat, Embedder: embName, Dim: len(s.vecs[0]), Gen: gen,
-		IndexFile: name, SHA256: sum, Passages: len(entries), Partial: partial,
-		Saved: time.Now().UTC(), Entries: entries,
-	}
-	if tt := invertBM25(s); tt != nil {
-		m.TermsFile = fmt.Sprintf("terms-%d.bin", gen)
-		m.TermsSHA256, err = p.writeAtomic(m.TermsFile, func(w io.Writer) error {
-			return writeTerms(w, tt, s.hashes)
-		})
-		if err != nil {
-			os.Remove(filepath.Join(p.dir, name))
-			return fmt.Errorf("save terms: %w", err)
+	dim := 0
+	for _, v := range s.vecs {
+		if v != nil {
+			dim = len(v)
+			break
 		}
+	}
+	p.adoptNewerSave(embName, dim)
+	gen := p.gen + 1
+	m := manifest{
+		FormatVersion: manifestFormat, Embedder: embName, Dim: dim, Gen: gen,
+		Passages: len(s.passages), Partial: partial, Saved: time.Now().UTC(), SegmentCount: len(segDocs),
+	}
+	var written []string
+	fail := func(what string, err error) error {
+		for _, f := range written {
+			os.Remove(filepath.Join(p.dir, f))
+		}
+		return fmt.Errorf("save %s: %w", what, err)
+	}
+	bm := s.bm25
+	if bm != nil && (bm.segs == nil || len(bm.segs) != len(segDocs)) {
+		bm = nil
+	}
+	for g, docs := range segDocs {
+		if len(docs) == 0 {
+			continue
+		}
+		if old, ok := p.savedSegment(g, len(segDocs), digests[g], bm != nil); ok {
+			m.Segments = append(m.Segments, old)
+			continue
+		}
+		sg := manifestSegment{Segment: g, File: fmt.Sprintf("seg-%d-g%d.vec", g, gen), Passages: len(docs), Digest: digests[g]}
+		sg.SHA256, err = p.writeFile(sg.File, func(w io.Writer) error { return writeSegVectors(w, dim, s, docs) }, false)
+		if err != nil {
+			return fail("index", err)
+		}
+		written = append(written, sg.File)
+		if bm != nil {
+			sg.TermsFile = fmt.Sprintf("seg-%d-g%d.terms", g, gen)
+			sg.TermsSHA256, err = p.writeFile(sg.TermsFile, func(w io.Writer) error { return writeSegTerms(w, bm.dict, bm.segs[g]) }, false)
+			if err != nil {
+				return fail("terms", err)
+			}
+			written = append(written, sg.TermsFile)
+		}
+		m.Segments = append(m.Segments, sg)
 	}
 	if sd := seedOfSnapshot(s); sd != nil {
-		ids := make([]string, len(entries))
-		for i, e := range entries {
-			ids[i] = e.ID
+		// The layout assigns partitions in manifest order: the segments'.
+		ids := make([]string, 0, len(s.passages))
+		for _, docs := range segDocs {
+			for _, i := range docs {
+				ids = append(ids, s.passages[i].ID)
+			}
 		}
 		m.IVFFile = fmt.Sprintf("ivf-%d.bin", gen)
-		m.IVFSHA256, err = p.writeAtomic(m.IVFFile, func(w io.Writer) error {
-			return writeLayout(w, sd, ids)
-		})
+		m.IVFSHA256, err = p.writeFile(m.IVFFile, func(w io.Writer) error { return writeLayout(w, sd, ids) }, false)
 		if err != nil {
-			for _, f := range []string{name, m.TermsFile} {
-				if f != "" {
-					os.Remove(filepath.Join(p.dir, f))
-				}
-			}
-			return fmt.Errorf("save vector partitions: %w", err)
+			return fail("vector partitions", err)
 		}
+		written = append(written, m.IVFFile)
+	}
+	// The data files' renames are durable before a manifest names them.
+	if err := p.sync(); err != nil {
+		return fail("index", err)
 	}
 	_, err = p.writeAtomic(manifestName, func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(m)
@@ -411,27 +537,58 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		// The new manifest is live, but a crash could bring the old one
 		// back: keep the files of both. The next save writes again, and
 		// its cleanup removes whichever is then unnamed.
-		p.gen, p.file, p.terms, p.ivf = gen, name, m.TermsFile, m.IVFFile
+		p.gen, p.segs = gen, nil
 		p.digest, p.layout = "", ""
 		return fmt.Errorf("save manifest: %w", err)
 	}
 	if err != nil {
-		for _, f := range m.names() {
-			os.Remove(filepath.Join(p.dir, f))
-		}
-		return fmt.Errorf("save manifest: %w", err)
+		return fail("manifest", err)
 	}
-	p.gen, p.file, p.terms, p.ivf = gen, name, m.TermsFile, m.IVFFile
+	p.gen, p.nseg, p.segs = gen, m.SegmentCount, m.Segments
 	p.digest, p.layout = "", ""
 	if !partial {
 		p.digest, p.layout = digest, stamp
 	}
 	// Everything else of a known kind is named by no manifest that can
-	// come back: the previous generation, and orphans of earlier failures.
+	// come back: the previous generation's files not reused, and orphans
+	// of earlier failures.
 	if _, err := removeOrphans(p.dir, m.names()); err != nil {
 		return fmt.Errorf("remove old index: %w", err)
 	}
 	return nil
+}
+
+// savedSegment returns the saved segment g of nseg when its passages have
+// the given digest and it has terms if wanted.
+func (p *persister) savedSegment(g, nseg int, digest string, terms bool) (manifestSegment, bool) {
+	if p.nseg != nseg {
+		return manifestSegment{}, false
+	}
+	k, ok := slices.BinarySearchFunc(p.segs, g, func(sg manifestSegment, g int) int { return cmp.Compare(sg.Segment, g) })
+	if !ok {
+		return manifestSegment{}, false
+	}
+	sg := p.segs[k]
+	return sg, sg.Digest == digest && (sg.TermsFile != "" || !terms)
+}
+
+// digestOf combines segment digests into the digest of a save.
+func digestOf(digests []string) string {
+	h := sha256.New()
+	for _, d := range digests {
+		io.WriteString(h, d)
+		h.Write([]byte{0})
+	}
+	return fmt.Sprintf("%x", h.Sum(nil))
+}
+
+// segmentsDigest is digestOf for a manifest's segments.
+func segmentsDigest(segs []manifestSegment) string {
+	ds := make([]string, len(segs))
+	for i, sg := range segs {
+		ds[i] = sg.Digest
+	}
+	return digestOf(ds)
 }
 
 // logWarn and logInfo log when a logger is set.
@@ -450,27 +607,36 @@ func (p *persister) logInfo(msg string, args ...any) {
 // adoptNewerSave continues after a save another process (or Index) made
 // in the same directory since ours: the next generation follows the one the
 // manifest names, and that manifest's files are the ones to remove once ours
-// are in place. Called under the directory lock.
-func (p *persister) adoptNewerSave() {
+// are in place; its segments are reused when they hold vectors of embedder
+// embName and dimension dim. Called under the directory lock.
+func (p *persister) adoptNewerSave(embName string, dim int) {
 	b, err := os.ReadFile(filepath.Join(p.dir, manifestName))
 	if err != nil {
 		return
 	}
-	var m manifest
+	var m struct {
+		FormatVersion int               `json:"format_version"`
+		Embedder      string            `json:"embedder"`
+		Dim           int               `json:"dim"`
+		Gen           uint64            `json:"gen"`
+		SegmentCount  int               `json:"segment_count"`
+		Segments      []manifestSegment `json:"segments"`
+	}
 	if json.Unmarshal(b, &m) != nil || m.Gen <= p.gen {
 		return
 	}
-	if indexFilePattern.MatchString(m.IndexFile) {
-		p.file = m.IndexFile
+	// Its segments are the files on disk now (ours may have been removed),
+	// reusable if they hold this embedder's vectors.
+	p.gen, p.nseg, p.segs = m.Gen, m.SegmentCount, nil
+	if m.FormatVersion != manifestFormat || m.Embedder != embName || m.Dim != dim {
+		return
 	}
-	p.terms, p.ivf = "", ""
-	if termsFilePattern.MatchString(m.TermsFile) {
-		p.terms = m.TermsFile
+	for _, sg := range m.Segments {
+		if !segFilePattern.MatchString(sg.File) || (sg.TermsFile != "" && !segTermsPattern.MatchString(sg.TermsFile)) {
+			return
+		}
 	}
-	if ivfFilePattern.MatchString(m.IVFFile) {
-		p.ivf = m.IVFFile
-	}
-	p.gen = m.Gen
+	p.segs = m.Segments
 }
 
 // entriesDigest identifies a list of passage ids and content hashes.

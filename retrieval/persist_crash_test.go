@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -35,7 +36,7 @@ func TestHelperProcessSave(t *testing.T) {
 		os.Exit(2)
 	}
 	p := &persister{dir: dir, hook: func(s string) {
-		if strings.HasPrefix(s, stage) {
+		if regexp.MustCompile(stage).MatchString(s) {
 			fmt.Println(crashReached, s)
 			time.Sleep(time.Hour) // wait for SIGKILL
 		}
@@ -53,11 +54,11 @@ func TestHelperProcessSave(t *testing.T) {
 }
 
 // TestPersistCrashMidSave kills a process with SIGKILL in the middle of a
-// save (while the new index file is being written, after it is renamed into
-// place, and after the terms file is, but before the manifest names them);
+// save (while a new segment file is being written, after it is renamed into
+// place, and after its terms file is, but before the manifest names them);
 // the previous index must load intact.
 func TestPersistCrashMidSave(t *testing.T) {
-	for _, stage := range []string{"writing index-", "renamed index-", "renamed terms-"} {
+	for _, stage := range []string{`^writing seg-.*\.vec$`, `^renamed seg-.*\.vec$`, `^renamed seg-.*\.terms$`} {
 		t.Run(stage, func(t *testing.T) {
 			dir := t.TempDir()
 			c := testCorpus(t)

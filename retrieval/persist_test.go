@@ -96,7 +96,7 @@ func TestPersistRestartReusesVectors(t *testing.T) {
 		got.Results[0].Score != want.Results[0].Score {
 		t.Errorf("after restart top result %+v, before %+v", got.Results[0], want.Results[0])
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "index-*.vec"))
+	files, _ := filepath.Glob(filepath.Join(dir, "seg-*.vec"))
 	if len(files) != 1 {
 		t.Errorf("index files %v, want exactly one", files)
 	}
@@ -137,13 +137,13 @@ func TestPersistIncremental(t *testing.T) {
 		}
 	}
 	// The saved index lists exactly the remaining passages.
-	m, err := readManifest(dir, NewLocalEmbedder(0).Name(), 0)
+	seed, err := (&persister{dir: dir}).load(context.Background(), NewLocalEmbedder(0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
-	for _, e := range m.Entries {
-		ids = append(ids, e.ID)
+	for id := range seed.byID {
+		ids = append(ids, id)
 	}
 	for _, p := range removed.Passages {
 		if !slices.Contains(ids, p.ID) {
@@ -182,7 +182,7 @@ func TestPersistRebuilds(t *testing.T) {
 	}
 	indexFile := func(t *testing.T, dir string) string {
 		t.Helper()
-		files, _ := filepath.Glob(filepath.Join(dir, "index-*.vec"))
+		files, _ := filepath.Glob(filepath.Join(dir, "seg-*.vec"))
 		if len(files) != 1 {
 			t.Fatalf("index files %v", files)
 		}
@@ -205,7 +205,7 @@ func TestPersistRebuilds(t *testing.T) {
 			b, _ := os.ReadFile(f)
 			os.WriteFile(f, b[:len(b)/2], 0o644)
 			sum := fmt.Sprintf("%x", sha256.Sum256(b[:len(b)/2]))
-			rewriteManifest(func(m map[string]any) { m["sha256"] = sum })(t, dir)
+			rewriteManifest(func(m map[string]any) { m["segments"].([]any)[0].(map[string]any)["sha256"] = sum })(t, dir)
 		}, nil, "bytes of vectors"},
 		{"vector file of another dimension", func(t *testing.T, dir string) {
 			f := indexFile(t, dir)
@@ -213,14 +213,14 @@ func TestPersistRebuilds(t *testing.T) {
 			b[8] = 7
 			os.WriteFile(f, b, 0o644)
 			sum := fmt.Sprintf("%x", sha256.Sum256(b))
-			rewriteManifest(func(m map[string]any) { m["sha256"] = sum })(t, dir)
+			rewriteManifest(func(m map[string]any) { m["segments"].([]any)[0].(map[string]any)["sha256"] = sum })(t, dir)
 		}, nil, "manifest says"},
 		{"missing index file", func(t *testing.T, dir string) { os.Remove(indexFile(t, dir)) }, nil, "no such file"},
 		{"corrupt manifest", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, manifestName), []byte(`{"format_version": 1, "entr`), 0o644)
 		}, nil, "corrupt manifest"},
 		{"future format", rewriteManifest(func(m map[string]any) { m["format_version"] = 99 }), nil, "newer than this build"},
-		{"manifest pointing outside", rewriteManifest(func(m map[string]any) { m["index_file"] = "../x.vec" }), nil, "corrupt manifest"},
+		{"manifest pointing outside", rewriteManifest(func(m map[string]any) { m["segments"].([]any)[0].(map[string]any)["file"] = "../x.vec" }), nil, "corrupt manifest"},
 		{"other embedder", func(*testing.T, string) {}, renamedEmbedder{NewLocalEmbedder(0)}, "index was built with embedder"},
 		{"other dimension", func(*testing.T, string) {}, NewLocalEmbedder(64), "index has 512 dimensions, embedder has 64"},
 	}

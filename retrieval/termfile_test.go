@@ -20,14 +20,16 @@ func TestPersistTerms(t *testing.T) {
 	}{
 		{"reused", nil, "", true},
 		{"corrupt terms file", func(t *testing.T, dir string, m *manifest) {
-			os.WriteFile(filepath.Join(dir, m.TermsFile), []byte("CBTRM1\n\x00garbage"), 0o644)
+			os.WriteFile(filepath.Join(dir, m.Segments[0].TermsFile), []byte("CBTRM1\n\x00garbage"), 0o644)
 		}, "persisted terms not usable", false},
 		{"terms from another analyzer", func(t *testing.T, dir string, m *manifest) {
-			b, _ := os.ReadFile(filepath.Join(dir, m.TermsFile))
-			hashes := make([]string, len(m.Entries))
-			for i, e := range m.Entries {
-				hashes[i] = e.Hash
+			sg := &m.Segments[0]
+			vb, _ := os.ReadFile(filepath.Join(dir, sg.File))
+			_, hashes, _, err := readSegVectors(vb, m.Dim, sg.Passages)
+			if err != nil {
+				t.Fatal(err)
 			}
+			b, _ := os.ReadFile(filepath.Join(dir, sg.TermsFile))
 			tt, err := readTerms(b, hashes)
 			if err != nil {
 				t.Fatal(err)
@@ -39,8 +41,8 @@ func TestPersistTerms(t *testing.T) {
 			if err := writeTerms(&buf, tt, hashes); err != nil {
 				t.Fatal(err)
 			}
-			os.WriteFile(filepath.Join(dir, m.TermsFile), buf.Bytes(), 0o644)
-			m.TermsSHA256 = fmt.Sprintf("%x", sha256.Sum256(buf.Bytes()))
+			os.WriteFile(filepath.Join(dir, sg.TermsFile), buf.Bytes(), 0o644)
+			sg.TermsSHA256 = fmt.Sprintf("%x", sha256.Sum256(buf.Bytes()))
 			mb, _ := json.Marshal(m)
 			os.WriteFile(filepath.Join(dir, manifestName), mb, 0o644)
 		}, "analyzer changed", false},
@@ -51,7 +53,7 @@ func TestPersistTerms(t *testing.T) {
 			c := testCorpus(t)
 			openPersisted(t, dir, c, NewLocalEmbedder(0), nil)
 			m, err := readManifest(dir, NewLocalEmbedder(0).Name(), 0)
-			if err != nil || m.TermsFile == "" {
+			if err != nil || len(m.Segments) != 1 || m.Segments[0].TermsFile == "" {
 				t.Fatalf("manifest %+v, %v: want a terms file", m, err)
 			}
 			if tt.tamper != nil {
