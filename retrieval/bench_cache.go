@@ -40,6 +40,9 @@ func cachedVectors(ctx context.Context, c *corpus.Corpus, kind, root string, emb
 	dir := benchCacheDir(root, kind, len(c.Passages), emb)
 	have := map[string]bool{}
 	m, err := readManifest(dir, emb.Name(), emb.Dim())
+	if err == nil {
+		err = m.listEntries(dir)
+	}
 	switch {
 	case err == nil:
 		for _, e := range m.Entries {

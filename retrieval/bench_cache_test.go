@@ -103,9 +103,9 @@ func TestBenchVectorCache(t *testing.T) {
 
 	// A damaged cache is rebuilt, not trusted.
 	dir := benchCacheDir(root, "topical", 120, first)
-	files, _ := filepath.Glob(filepath.Join(dir, "index-*.vec"))
+	files, _ := filepath.Glob(filepath.Join(dir, "seg-*.vec"))
 	if len(files) != 1 {
-		t.Fatalf("cache files %v, want one index file", files)
+		t.Fatalf("cache files %v, want one segment file", files)
 	}
 	b, err := os.ReadFile(files[0])
 	if err != nil {

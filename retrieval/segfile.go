@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 )
 
 // Since format 2 the index is saved in segments (segments.go), two files
@@ -174,4 +176,44 @@ func segmentDigest(s *snapshot, docs []int32) string {
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// listEntries fills a format-2 manifest's Entries from its segment files'
+// passage lists, reading past the vectors and checking no checksum (a load
+// checks them): for callers that need only which passages are saved.
+func (m *manifest) listEntries(dir string) error {
+	if m.FormatVersion != manifestFormat {
+		return nil
+	}
+	m.Entries = m.Entries[:0]
+	for _, sg := range m.Segments {
+		f, err := os.Open(filepath.Join(dir, sg.File))
+		if err != nil {
+			return fmt.Errorf("segment file: %w", err)
+		}
+		_, err = f.Seek(int64(vecHeaderSize+4*m.Dim*sg.Passages), io.SeekStart)
+		var b []byte
+		if err == nil {
+			b, err = io.ReadAll(f)
+		}
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("segment file %s: %w", sg.File, err)
+		}
+		r := bytes.NewReader(b)
+		for range sg.Passages {
+			var e [2]string
+			for k := range e {
+				l, err := binary.ReadUvarint(r)
+				if err != nil || l > uint64(r.Len()) {
+					return fmt.Errorf("segment file %s: corrupt passage list", sg.File)
+				}
+				s := make([]byte, l)
+				io.ReadFull(r, s)
+				e[k] = string(s)
+			}
+			m.Entries = append(m.Entries, manifestEntry{ID: e[0], Hash: e[1]})
+		}
+	}
+	return nil
 }
