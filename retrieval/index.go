@@ -238,8 +238,8 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 	n := len(c.Passages)
 	s := &snapshot{
 		corpus: c, passages: c.Passages,
-		articles: make([]*corpus.Article, n), byID: make(map[string]int, n),
-		source: make([]string, n), hashes: make([]string, n), vecs: make([][]float32, n),
+		articles: make([]*corpus.Article, n),
+		source:   make([]string, n), hashes: make([]string, n), vecs: make([][]float32, n),
 	}
 	type articleInfo struct {
 		a      *corpus.Article
@@ -259,26 +259,36 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 	// that hash; not when the passages are the previous ones edited in
 	// place (then the comparison would see the new text on both sides).
 	prevTexts := prev != nil && len(prev.passages) > 0 && len(c.Passages) > 0 && &prev.passages[0] != &c.Passages[0]
+	// samePlace stays true while every passage has the id its index had in
+	// prev: then prev's id map serves s as it is.
+	samePlace := prevTexts && len(prev.passages) == n
+	next := 0 // where p is likely in prev.passages: after the last found
+	var ai articleInfo
 	for i := range c.Passages {
 		p := &c.Passages[i]
 		if p.ID == "" {
 			return nil, st, fmt.Errorf("retrieval: passage %d of %q has no id", i, p.DocID)
 		}
-		if s.byID[p.ID] = i; len(s.byID) != i+1 {
-			return nil, st, fmt.Errorf("retrieval: duplicate passage id %q", p.ID)
-		}
-		ai, ok := arts[p.DocID]
-		if !ok {
-			// A passage without its article still searches; cite what we know.
-			ai = articleInfo{a: &corpus.Article{ID: p.DocID}}
-			arts[p.DocID] = ai
+		if i == 0 || p.DocID != c.Passages[i-1].DocID {
+			var ok bool
+			if ai, ok = arts[p.DocID]; !ok {
+				// A passage without its article still searches; cite what we know.
+				ai = articleInfo{a: &corpus.Article{ID: p.DocID}}
+				arts[p.DocID] = ai
+			}
 		}
 		s.articles[i] = ai.a
 		s.source[i] = ai.source
 		j, known := -1, false
-		if prev != nil {
+		if prevTexts && next < len(prev.passages) && prev.passages[next].ID == p.ID {
+			j, known = next, true
+		} else if prev != nil {
 			j, known = prev.byID[p.ID]
 		}
+		if known {
+			next = j + 1
+		}
+		samePlace = samePlace && known && j == i
 		if known && prevTexts && prev.passages[j].Text == p.Text && prev.passages[j].Section == p.Section {
 			s.hashes[i] = prev.hashes[j]
 		} else {
@@ -314,6 +324,16 @@ func (ix *Index) build(ctx context.Context, c *corpus.Corpus, prev *snapshot) (*
 		if !pending[s.hashes[i]] {
 			pending[s.hashes[i]] = true
 			todo = append(todo, i)
+		}
+	}
+	if samePlace {
+		s.byID = prev.byID // the same ids at the same indexes
+	} else {
+		s.byID = make(map[string]int, n)
+		for i := range c.Passages {
+			if s.byID[c.Passages[i].ID] = i; len(s.byID) != i+1 {
+				return nil, st, fmt.Errorf("retrieval: duplicate passage id %q", c.Passages[i].ID)
+			}
 		}
 	}
 	if prev != nil && st.Kept+st.Changed != len(prev.byID) {

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -50,10 +51,12 @@ type persister struct {
 	// files are reused by the next save when their digest is unchanged);
 	// digest identifies the passages and contents saved, so an unchanged
 	// snapshot is not written again.
-	gen    uint64
-	nseg   int
-	segs   []manifestSegment
-	digest string
+	gen  uint64
+	nseg int
+	segs []manifestSegment
+	// ivf and ivfSum name the saved layout file, reused while unchanged.
+	ivf, ivfSum string
+	digest      string
 	// layout identifies the dense store layout saved (layoutStamp).
 	layout string
 	log    *slog.Logger
@@ -143,7 +146,7 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 	}
 	// Remember the generation even if the index turns out unusable: the
 	// next save must not reuse the names the manifest still points at.
-	p.gen, p.segs = m.Gen, nil
+	p.gen, p.segs, p.ivf = m.Gen, nil, ""
 	if n, err := removeOrphans(p.dir, m.names()); err != nil {
 		p.logWarn("old index files not removed", "dir", p.dir, "reason", err.Error())
 	} else if n > 0 {
@@ -162,6 +165,8 @@ func (p *persister) load(ctx context.Context, emb Embedder) (*snapshot, error) {
 		seed.ivf, err = loadLayout(filepath.Join(p.dir, m.IVFFile), m.IVFSHA256, m.Entries, m.Dim)
 		if err != nil {
 			p.logWarn("persisted vector partitions not usable; training them again", "dir", p.dir, "reason", err.Error())
+		} else if m.FormatVersion == manifestFormat {
+			p.ivf, p.ivfSum = m.IVFFile, m.IVFSHA256
 		}
 	}
 	if !m.Partial && m.FormatVersion == manifestFormat {
@@ -475,17 +480,14 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		FormatVersion: manifestFormat, Embedder: embName, Dim: dim, Gen: gen,
 		Passages: len(s.passages), Partial: partial, Saved: time.Now().UTC(), SegmentCount: len(segDocs),
 	}
-	var written []string
-	fail := func(what string, err error) error {
-		for _, f := range written {
-			os.Remove(filepath.Join(p.dir, f))
-		}
-		return fmt.Errorf("save %s: %w", what, err)
-	}
+	// The data files are written and fsynced concurrently: each fsync of
+	// a segment's vectors waits ~20 ms for the disk.
+	var files []dataFile
 	bm := s.bm25
 	if bm != nil && (bm.segs == nil || len(bm.segs) != len(segDocs)) {
 		bm = nil
 	}
+	var fresh []int // indexes into m.Segments of segments to write
 	for g, docs := range segDocs {
 		if len(docs) == 0 {
 			continue
@@ -494,21 +496,17 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 			m.Segments = append(m.Segments, old)
 			continue
 		}
-		sg := manifestSegment{Segment: g, File: fmt.Sprintf("seg-%d-g%d.vec", g, gen), Passages: len(docs), Digest: digests[g]}
-		sg.SHA256, err = p.writeFile(sg.File, func(w io.Writer) error { return writeSegVectors(w, dim, s, docs) }, false)
-		if err != nil {
-			return fail("index", err)
-		}
-		written = append(written, sg.File)
+		fresh = append(fresh, len(m.Segments))
+		m.Segments = append(m.Segments, manifestSegment{Segment: g, File: fmt.Sprintf("seg-%d-g%d.vec", g, gen), Passages: len(docs), Digest: digests[g]})
+	}
+	for _, k := range fresh {
+		sg := &m.Segments[k]
+		g := sg.Segment
+		files = append(files, dataFile{"index", sg.File, &sg.SHA256, func(w io.Writer) error { return writeSegVectors(w, dim, s, segDocs[g]) }})
 		if bm != nil {
 			sg.TermsFile = fmt.Sprintf("seg-%d-g%d.terms", g, gen)
-			sg.TermsSHA256, err = p.writeFile(sg.TermsFile, func(w io.Writer) error { return writeSegTerms(w, bm.dict, bm.segs[g]) }, false)
-			if err != nil {
-				return fail("terms", err)
-			}
-			written = append(written, sg.TermsFile)
+			files = append(files, dataFile{"terms", sg.TermsFile, &sg.TermsSHA256, func(w io.Writer) error { return writeSegTerms(w, bm.dict, bm.segs[g]) }})
 		}
-		m.Segments = append(m.Segments, sg)
 	}
 	if sd := seedOfSnapshot(s); sd != nil {
 		// The layout assigns partitions in manifest order: the segments'.
@@ -518,16 +516,33 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 				ids = append(ids, s.passages[i].ID)
 			}
 		}
-		m.IVFFile = fmt.Sprintf("ivf-%d.bin", gen)
-		m.IVFSHA256, err = p.writeFile(m.IVFFile, func(w io.Writer) error { return writeLayout(w, sd, ids) }, false)
-		if err != nil {
-			return fail("vector partitions", err)
+		var buf bytes.Buffer
+		if err := writeLayout(&buf, sd, ids); err != nil {
+			return fmt.Errorf("save vector partitions: %w", err)
 		}
-		written = append(written, m.IVFFile)
+		// An exact store's layout rarely changes: keep its file then.
+		if sum := fmt.Sprintf("%x", sha256.Sum256(buf.Bytes())); p.ivf != "" && sum == p.ivfSum {
+			m.IVFFile, m.IVFSHA256 = p.ivf, sum
+		} else {
+			m.IVFFile = fmt.Sprintf("ivf-%d.bin", gen)
+			files = append(files, dataFile{"vector partitions", m.IVFFile, &m.IVFSHA256, func(w io.Writer) error {
+				_, err := w.Write(buf.Bytes())
+				return err
+			}})
+		}
+	}
+	fail := func(err error) error {
+		for _, f := range files {
+			os.Remove(filepath.Join(p.dir, f.name))
+		}
+		return err
+	}
+	if err := p.writeFiles(files); err != nil {
+		return fail(err)
 	}
 	// The data files' renames are durable before a manifest names them.
 	if err := p.sync(); err != nil {
-		return fail("index", err)
+		return fail(fmt.Errorf("save index: %w", err))
 	}
 	_, err = p.writeAtomic(manifestName, func(w io.Writer) error {
 		return json.NewEncoder(w).Encode(m)
@@ -537,14 +552,15 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		// The new manifest is live, but a crash could bring the old one
 		// back: keep the files of both. The next save writes again, and
 		// its cleanup removes whichever is then unnamed.
-		p.gen, p.segs = gen, nil
+		p.gen, p.segs, p.ivf = gen, nil, ""
 		p.digest, p.layout = "", ""
 		return fmt.Errorf("save manifest: %w", err)
 	}
 	if err != nil {
-		return fail("manifest", err)
+		return fail(fmt.Errorf("save manifest: %w", err))
 	}
 	p.gen, p.nseg, p.segs = gen, m.SegmentCount, m.Segments
+	p.ivf, p.ivfSum = m.IVFFile, m.IVFSHA256
 	p.digest, p.layout = "", ""
 	if !partial {
 		p.digest, p.layout = digest, stamp
@@ -556,6 +572,39 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		return fmt.Errorf("remove old index: %w", err)
 	}
 	return nil
+}
+
+// dataFile is one file a save writes: what it holds (for errors), its
+// name, where its SHA-256 goes, and its contents.
+type dataFile struct {
+	what, name string
+	sum        *string
+	write      func(w io.Writer) error
+}
+
+// writeFiles writes files concurrently, each atomically but without the
+// directory fsync (the caller syncs once); on error it removes none.
+func (p *persister) writeFiles(files []dataFile) error {
+	errs := make([]error, len(files))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for k := range files {
+		f := &files[k]
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			sum, err := p.writeFile(f.name, f.write, false)
+			if err != nil {
+				errs[k] = fmt.Errorf("save %s: %w", f.what, err)
+				return
+			}
+			*f.sum = sum
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // savedSegment returns the saved segment g of nseg when its passages have
@@ -627,7 +676,7 @@ func (p *persister) adoptNewerSave(embName string, dim int) {
 	}
 	// Its segments are the files on disk now (ours may have been removed),
 	// reusable if they hold this embedder's vectors.
-	p.gen, p.nseg, p.segs = m.Gen, m.SegmentCount, nil
+	p.gen, p.nseg, p.segs, p.ivf = m.Gen, m.SegmentCount, nil, ""
 	if m.FormatVersion != manifestFormat || m.Embedder != embName || m.Dim != dim {
 		return
 	}

@@ -168,14 +168,13 @@ func slicesCloneInt32(s []int32) []int32 { return append([]int32(nil), s...) }
 // hashes, in order. A saved segment with the same digest holds the same
 // vectors and terms.
 func segmentDigest(s *snapshot, docs []int32) string {
-	h := sha256.New()
+	var buf []byte
 	for _, i := range docs {
-		io.WriteString(h, s.passages[i].ID)
-		h.Write([]byte{0})
-		io.WriteString(h, s.hashes[i])
-		h.Write([]byte{0})
+		buf = append(append(buf, s.passages[i].ID...), 0)
+		buf = append(append(buf, s.hashes[i]...), 0)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(buf)
+	return hex.EncodeToString(sum[:])
 }
 
 // listEntries fills a format-2 manifest's Entries from its segment files'

@@ -44,6 +44,7 @@ func benchmarkOneArticle(b *testing.B, persist bool) {
 	eds := []*corpus.Corpus{editedArticle(c, 0), editedArticle(c, 1)}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0, _ := cpuTime()
 	i := 0
 	for b.Loop() {
 		st, err := ix.Update(ctx, eds[i%2])
@@ -51,6 +52,11 @@ func benchmarkOneArticle(b *testing.B, persist bool) {
 			b.Fatalf("%+v %v", st, err)
 		}
 		i++
+	}
+	// CPU time, all goroutines and the collector included: on a shared
+	// machine it varies far less than wall time.
+	if cpu1, ok := cpuTime(); ok {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(i)/1e6, "cpu-ms/op")
 	}
 }
 
