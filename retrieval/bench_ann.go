@@ -40,9 +40,11 @@ type BenchANNOptions struct {
 
 // BenchANN measures the partitioned dense store against chromem-go's exact
 // scan over a synthetic corpus of each size, in the same run: the index
-// build (k-means included), then for the exact scan and each probe count
-// the dense query's p50/p95 and its recall@10 and @50 against the exact
-// ranking, and the hybrid search's p50/p95 with that dense side; then the
+// build (k-means included), then for the exact scan, the default layout
+// (when it is exact shards) and each probe count the dense query's p50/p95
+// and CPU time and its recall@10 and @50 against the exact ranking, and the
+// hybrid search's p50/p95, CPU time and time in the embedder with that
+// dense side; then the
 // time to take in one changed article and a no-op update (in memory, no
 // save), and the heap in use.
 func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
@@ -252,6 +254,40 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 	fmt.Fprintf(w, annFormat, append([]any{"chromem-go exact scan", fmtDur(pct(exactTimes, 50)), fmtDur(pct(exactTimes, 95)),
 		exactCPUPer, "1", "1"}, hyb.cells()...)...)
 	exact = nil
+	// row measures one dense side (a layout, with p probes when
+	// partitioned) and the hybrid search over it, and prints the row.
+	row := func(name string, dl *storeLayout, p int) error {
+		s.store.layout.Store(dl)
+		var ds []time.Duration
+		var r10, r50 float64
+		c0, _ := cpuTime()
+		for i, v := range vecs {
+			t0 := time.Now()
+			hits, err := s.store.queryProbes(ctx, v, candDepth, nil, p)
+			if err != nil {
+				return fmt.Errorf("bench: %w", err)
+			}
+			ds = append(ds, time.Since(t0))
+			got := hitIDs(hits)
+			r10 += recallAt(truth[i], got, 10)
+			r50 += recallAt(truth[i], got, 50)
+		}
+		cpu := cpuPer(c0, len(vecs))
+		s.store.cfg.Probes = p
+		hyb, err := hybrid()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, annFormat, append([]any{name, fmtDur(pct(ds, 50)), fmtDur(pct(ds, 95)), cpu,
+			fmt.Sprintf("%.3f", r10/float64(len(vecs))), fmt.Sprintf("%.3f", r50/float64(len(vecs)))}, hyb.cells()...)...)
+		return nil
+	}
+	if l.cents == nil && len(l.parts) > 1 {
+		// The default's own exact layout: shards by article.
+		if err := row(fmt.Sprintf("default: exact, %d shards", len(l.parts)), l, 1); err != nil {
+			return err
+		}
+	}
 	ivfL := l
 	if l.cents == nil && n >= 1000 {
 		// Measure partitions even where the default stays exact.
@@ -266,7 +302,6 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 			len(ivfL.parts), ivfL.imbalance(), ivfL.probes, 100*ivfL.scanShare)
 	}
 	if ivfL.cents != nil {
-		s.store.layout.Store(ivfL)
 		probes = slices.Clone(probes)
 		if !slices.Contains(probes, ivfL.probes) && ivfL.probes > 0 {
 			probes = append(probes, ivfL.probes)
@@ -276,32 +311,16 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 			if p > len(ivfL.parts) {
 				continue
 			}
-			var ds []time.Duration
-			var r10, r50 float64
-			c0, _ := cpuTime()
-			for i, v := range vecs {
-				t0 := time.Now()
-				hits, err := s.store.queryProbes(ctx, v, candDepth, nil, p)
-				if err != nil {
-					return fmt.Errorf("bench: %w", err)
-				}
-				ds = append(ds, time.Since(t0))
-				got := hitIDs(hits)
-				r10 += recallAt(truth[i], got, 10)
-				r50 += recallAt(truth[i], got, 50)
-			}
-			cpu := cpuPer(c0, len(vecs))
-			s.store.cfg.Probes = p
-			hyb, err := hybrid()
-			if err != nil {
-				return err
-			}
 			name := fmt.Sprintf("ivf, %d probes", p)
 			if p == ivfL.probes {
 				name += " (calibrated)"
+				if ivfL == l {
+					name = fmt.Sprintf("default: ivf, %d probes", p)
+				}
 			}
-			fmt.Fprintf(w, annFormat, append([]any{name, fmtDur(pct(ds, 50)), fmtDur(pct(ds, 95)), cpu,
-				fmt.Sprintf("%.3f", r10/float64(len(vecs))), fmt.Sprintf("%.3f", r50/float64(len(vecs)))}, hyb.cells()...)...)
+			if err := row(name, ivfL, p); err != nil {
+				return err
+			}
 		}
 	}
 	s.store.layout.Store(own)
@@ -377,6 +396,12 @@ func recallAt(truth, got []string, k int) float64 {
 // vectors of real articles do; the topic-free SyntheticCorpus is the worst
 // case for a partitioned index. The same n and seed give the same corpus.
 func SyntheticTopicalCorpus(n int, seed int64) *corpus.Corpus {
+	c, _ := syntheticTopical(n, seed)
+	return c
+}
+
+// syntheticTopical is SyntheticTopicalCorpus and each article's topic.
+func syntheticTopical(n int, seed int64) (*corpus.Corpus, []int) {
 	rng := rand.New(rand.NewSource(seed))
 	vocab := syntheticWords(rng, 20000, 2, 4)
 	names := syntheticWords(rng, 2000, 2, 3)
@@ -398,12 +423,15 @@ func SyntheticTopicalCorpus(n int, seed int64) *corpus.Corpus {
 	c := &corpus.Corpus{}
 	var art *corpus.Article
 	var tp topic
+	var topicOf []int
 	for i := 0; i < n; i++ {
 		if i%10 == 0 {
 			art = &corpus.Article{ID: fmt.Sprintf("top%06d", i/10), Source: sources[(i/10)%len(sources)],
 				Title: fmt.Sprintf("Synthetic topical article %d", i/10), Published: "2024-01-01"}
 			c.Articles = append(c.Articles, art)
-			tp = topics[rng.Intn(len(topics))]
+			t := rng.Intn(len(topics))
+			tp = topics[t]
+			topicOf = append(topicOf, t)
 		}
 		addSyntheticPassage(c, art, syntheticText(rng, func() string {
 			var word string
@@ -419,5 +447,5 @@ func SyntheticTopicalCorpus(n int, seed int64) *corpus.Corpus {
 			return word
 		}))
 	}
-	return c
+	return c, topicOf
 }
