@@ -74,14 +74,14 @@ func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
 	for _, n := range opts.Sizes {
 		type synthetic struct {
 			kind string
-			c    func() *corpus.Corpus
+			c    func() (*corpus.Corpus, []int) // and each passage's topic
 		}
-		corpora := []synthetic{{"topical", func() *corpus.Corpus { return SyntheticTopicalCorpus(n, 42) }}}
+		corpora := []synthetic{{"topical", func() (*corpus.Corpus, []int) { return syntheticTopical(n, 42) }}}
 		if opts.TopicFree {
-			corpora = append(corpora, synthetic{"topic-free", func() *corpus.Corpus { return SyntheticCorpus(n, 42) }})
+			corpora = append(corpora, synthetic{"topic-free", func() (*corpus.Corpus, []int) { return SyntheticCorpus(n, 42), nil }})
 		}
 		for _, cp := range corpora {
-			c := cp.c()
+			c, topics := cp.c()
 			e, embedded := emb, -1
 			if opts.CacheDir != "" {
 				var err error
@@ -92,7 +92,7 @@ func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
 			if opts.PrepareOnly {
 				continue
 			}
-			if err := benchANNSize(ctx, cp.kind, c, opts.Probes, e, embedded, opts.Queries, w); err != nil {
+			if err := benchANNSize(ctx, cp.kind, c, topics, opts.Probes, e, embedded, opts.Queries, w); err != nil {
 				return err
 			}
 		}
@@ -155,7 +155,7 @@ func cpuPer(c0 time.Duration, n int) string {
 // benchANNSize measures one corpus size and writes its block.
 // embedded ≥ 0 means emb serves the passages from the vector cache, after
 // embedding that many.
-func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []int, emb Embedder, embedded, nq int, w io.Writer) error {
+func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []int, probes []int, emb Embedder, embedded, nq int, w io.Writer) error {
 	n := len(c.Passages)
 	model := &timedEmbedder{Embedder: emb}
 	start := time.Now()
@@ -238,6 +238,9 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, probes []i
 	}
 	fmt.Fprintf(w, "%d passages, %s synthetic corpus (%s, %d dims): build %v%s; %s\n", n, kind, emb.Name(), len(s.vecs[0]),
 		build.Round(time.Millisecond), buildNote, partitions)
+	if topics != nil {
+		fmt.Fprintf(w, "  %s\n", checkTopics(s.vecs, topics, c.Passages))
+	}
 	fmt.Fprintf(w, annFormat, "dense side", "dense p50", "dense p95", "dense cpu", "recall@10", "recall@50",
 		"hybrid p50", "hybrid p95", "hybrid cpu", "model p50")
 
@@ -400,7 +403,7 @@ func SyntheticTopicalCorpus(n int, seed int64) *corpus.Corpus {
 	return c
 }
 
-// syntheticTopical is SyntheticTopicalCorpus and each article's topic.
+// syntheticTopical is SyntheticTopicalCorpus and each passage's topic.
 func syntheticTopical(n int, seed int64) (*corpus.Corpus, []int) {
 	rng := rand.New(rand.NewSource(seed))
 	vocab := syntheticWords(rng, 20000, 2, 4)
@@ -423,16 +426,17 @@ func syntheticTopical(n int, seed int64) (*corpus.Corpus, []int) {
 	c := &corpus.Corpus{}
 	var art *corpus.Article
 	var tp topic
-	var topicOf []int
+	var t int
+	var topicOf []int // by passage
 	for i := 0; i < n; i++ {
 		if i%10 == 0 {
 			art = &corpus.Article{ID: fmt.Sprintf("top%06d", i/10), Source: sources[(i/10)%len(sources)],
 				Title: fmt.Sprintf("Synthetic topical article %d", i/10), Published: "2024-01-01"}
 			c.Articles = append(c.Articles, art)
-			t := rng.Intn(len(topics))
+			t = rng.Intn(len(topics))
 			tp = topics[t]
-			topicOf = append(topicOf, t)
 		}
+		topicOf = append(topicOf, t)
 		addSyntheticPassage(c, art, syntheticText(rng, func() string {
 			var word string
 			switch r := rng.Intn(100); {
