@@ -123,6 +123,7 @@ type derivedCache struct {
 	an  map[int]*analyzed
 	ctx map[int]contextSet
 	sv  map[int][][]float32 // sentence vectors (sentsem.go)
+	tv  map[int][][]float32 // word-piece vectors (tokensim.go)
 }
 
 func (d *derivedCache) sentVecs(doc int) ([][]float32, bool) {

@@ -98,6 +98,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 		pc.prefetch(docs)
 		ix.sentenceCosines(ctx, pc, qt, qvec, cands)
 		ix.rerank(pc, qt, cands)
+		ix.tokenRerank(ctx, pc, text, cands)
 	}
 	foldLimit := min(len(cands), q.Offset+k+foldWindow)
 	cands = ix.foldDuplicates(pc, cands, foldLimit)

@@ -54,6 +54,37 @@ func (st *state) size(rows, hidden, inter, workers int) {
 // products.
 func (e *encoder) forward(st *state, seqs [][]int32, out [][]float32, workers int) {
 	h := e.hidden
+	x := e.hiddenStates(st, seqs, workers)
+
+	// Mean pooling over every token (the attention mask is all ones: no
+	// padding), then L2 normalisation.
+	r := 0
+	for i, s := range seqs {
+		v := out[i]
+		acc := make([]float64, h)
+		for range s {
+			for j, f := range x[r*h : (r+1)*h] {
+				acc[j] += float64(f)
+			}
+			r++
+		}
+		var norm float64
+		for j := range acc {
+			acc[j] /= float64(len(s))
+			norm += acc[j] * acc[j]
+		}
+		norm = math.Sqrt(norm)
+		for j := range v {
+			v[j] = float32(acc[j] / norm)
+		}
+	}
+}
+
+// hiddenStates runs the encoder over seqs (their tokens concatenated, no
+// padding) and returns the last layer's states, one row of e.hidden per
+// token in order; the slice is st's and valid until st is used again.
+func (e *encoder) hiddenStates(st *state, seqs [][]int32, workers int) []float32 {
+	h := e.hidden
 	rows := 0
 	for _, s := range seqs {
 		rows += len(s)
@@ -90,29 +121,7 @@ func (e *encoder) forward(st *state, seqs [][]int32, out [][]float32, workers in
 		e.linear(st, inter, rows, e.inter, l.down, l.downBias, tmp, workers)
 		layerNorm(x, tmp, l.outNormG, l.outNormB, h, e.eps)
 	}
-
-	// Mean pooling over every token (the attention mask is all ones: no
-	// padding), then L2 normalisation.
-	r = 0
-	for i, s := range seqs {
-		v := out[i]
-		acc := make([]float64, h)
-		for range s {
-			for j, f := range x[r*h : (r+1)*h] {
-				acc[j] += float64(f)
-			}
-			r++
-		}
-		var norm float64
-		for j := range acc {
-			acc[j] /= float64(len(s))
-			norm += acc[j] * acc[j]
-		}
-		norm = math.Sqrt(norm)
-		for j := range v {
-			v[j] = float32(acc[j] / norm)
-		}
-	}
+	return x
 }
 
 // linear sets y = x·Wᵀ + bias for rows rows of x (row length in), splitting

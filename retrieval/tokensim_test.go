@@ -1,0 +1,147 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// tokenFake is a semantic embedder with word-piece vectors: each word of a
+// text is a piece, and a piece's vector is the unit vector of its word's
+// bucket, so MaxSim counts the share of the question's words the passage
+// has. boost, when set, is a word every passage holding it matches for
+// every question piece (a stand-in for a passage that states the answer).
+type tokenFake struct {
+	semanticFake
+	mu    sync.Mutex
+	calls [][]string
+	boost string
+	fail  bool
+}
+
+func (f *tokenFake) EmbedTokens(ctx context.Context, texts []string) ([][][]float32, error) {
+	f.mu.Lock()
+	f.calls = append(f.calls, texts)
+	fail := f.fail
+	f.mu.Unlock()
+	if fail {
+		return nil, errors.New("tokens down")
+	}
+	const dim = 64
+	out := make([][][]float32, len(texts))
+	for i, t := range texts {
+		words := strings.Fields(strings.ToLower(t))
+		boosted := f.boost != "" && strings.Contains(strings.ToLower(t), f.boost)
+		for _, w := range words {
+			v := make([]float32, dim)
+			if boosted {
+				v[0] = 1 // every piece of a boosted passage matches every query piece in bucket 0
+			} else {
+				v[1+int(hashWord(w)%(dim-1))] = 1
+			}
+			out[i] = append(out[i], v)
+		}
+	}
+	// Query pieces all in bucket 0 match a boosted passage fully.
+	if f.boost != "" {
+		for _, v := range out[0] {
+			clear(v)
+			v[0] = 1
+		}
+	}
+	return out, nil
+}
+
+func hashWord(w string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * 16777619
+	}
+	return h
+}
+
+func (f *tokenFake) take() [][]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.calls
+	f.calls = nil
+	return c
+}
+
+func TestTokenRerankPromotesTheMaxSimPassage(t *testing.T) {
+	emb := &tokenFake{semanticFake: semanticFake{Embedder: NewLocalEmbedder(0)}}
+	ix := newTestIndex(t, testCorpus(t), emb)
+	ctx := context.Background()
+	base, err := ix.Search(ctx, Query{Text: sentQuery, K: tokenDepth, KeepRanking: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := emb.take()
+	if len(calls) != 1 || calls[0][0] != sentQuery || len(calls[0]) > 1+tokenDepth {
+		t.Fatalf("EmbedTokens calls %d (first %q), want one with the question and at most %d passages", len(calls), calls, tokenDepth)
+	}
+	if len(base.Results) < 2 {
+		t.Fatalf("%d results, want ≥ 2", len(base.Results))
+	}
+	// Make the second result's passage the one every question piece
+	// matches: it must now lead.
+	second := base.Results[1].Passage
+	emb.boost = strings.ToLower(strings.Fields(second.Text)[0] + " " + strings.Fields(second.Text)[1])
+	ix2 := newTestIndex(t, testCorpus(t), emb)
+	emb.take()
+	got, err := ix2.Search(ctx, Query{Text: sentQuery, K: tokenDepth, KeepRanking: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Results[0].Passage.ID != second.ID {
+		t.Errorf("first result %s, want %s (the passage whose pieces match the question's)", got.Results[0].Passage.ID, second.ID)
+	}
+	// Cached: the same question embeds only itself again.
+	if _, err := ix2.Search(ctx, Query{Text: sentQuery, K: tokenDepth, KeepRanking: true}); err != nil {
+		t.Fatal(err)
+	}
+	calls = emb.take()
+	if len(calls) != 2 || len(calls[1]) != 1 {
+		t.Errorf("repeated search embedded %v, want the question alone (passage pieces cached)", calls[1:])
+	}
+}
+
+func TestTokenRerankFailureKeepsRanking(t *testing.T) {
+	emb := &tokenFake{semanticFake: semanticFake{Embedder: NewLocalEmbedder(0)}}
+	ix := newTestIndex(t, testCorpus(t), emb)
+	ctx := context.Background()
+	emb.fail = true
+	down, err := ix.Search(ctx, Query{Text: sentQuery, K: 3})
+	if err != nil {
+		t.Fatalf("search with word-piece embedding down: %v", err)
+	}
+	plain := newTestIndex(t, testCorpus(t), &semanticFake{Embedder: NewLocalEmbedder(0)})
+	want, err := plain.Search(ctx, Query{Text: sentQuery, K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(down.Results) != len(want.Results) || down.Results[0].Passage.ID != want.Results[0].Passage.ID || down.Degraded {
+		t.Errorf("with EmbedTokens failing: %d results, first %s, degraded %v; want the ranking without it (%d, %s)",
+			len(down.Results), down.Results[0].Passage.ID, down.Degraded, len(want.Results), want.Results[0].Passage.ID)
+	}
+}
+
+func TestMaxSim(t *testing.T) {
+	u := func(i int) []float32 { v := make([]float32, 3); v[i] = 1; return v }
+	tests := []struct {
+		q, p [][]float32
+		want float64
+	}{
+		{[][]float32{u(0), u(1)}, [][]float32{u(0), u(1), u(2)}, 1},
+		{[][]float32{u(0), u(1)}, [][]float32{u(0)}, 0.5},
+		{[][]float32{u(0)}, nil, 0},
+		{nil, [][]float32{u(0)}, 0},
+	}
+	for _, tt := range tests {
+		if got := maxSim(tt.q, tt.p); got != tt.want {
+			t.Errorf("maxSim(%v, %v) = %v, want %v", tt.q, tt.p, got, tt.want)
+		}
+	}
+}
