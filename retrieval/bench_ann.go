@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,6 +37,12 @@ type BenchANNOptions struct {
 	// PrepareOnly fills CacheDir and measures nothing (a one-off job to
 	// run beforehand, at low priority).
 	PrepareOnly bool
+	// Corpus, if set, is measured instead of the synthetic corpora (Sizes
+	// and TopicFree are then ignored): real text, such as an operator's own
+	// articles, is what shows whether an embedder's vectors cluster.
+	// CorpusName names it in the output and in CacheDir.
+	Corpus     *corpus.Corpus
+	CorpusName string
 }
 
 // BenchANN measures the partitioned dense store against chromem-go's exact
@@ -71,13 +78,21 @@ func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
 	if opts.PrepareOnly && opts.CacheDir == "" {
 		return errors.New("bench: preparing the vector cache needs a cache directory")
 	}
-	for _, n := range opts.Sizes {
-		type synthetic struct {
-			kind string
-			c    func() (*corpus.Corpus, []int) // and each passage's topic
-		}
+	type synthetic struct {
+		kind string
+		c    func() (*corpus.Corpus, []int) // and each passage's topic
+	}
+	sizes := opts.Sizes
+	if opts.Corpus != nil {
+		sizes = []int{len(opts.Corpus.Passages)}
+	}
+	for _, n := range sizes {
 		corpora := []synthetic{{"topical", func() (*corpus.Corpus, []int) { return syntheticTopical(n, 42) }}}
-		if opts.TopicFree {
+		switch {
+		case opts.Corpus != nil:
+			name := cmp.Or(opts.CorpusName, "corpus")
+			corpora = []synthetic{{name, func() (*corpus.Corpus, []int) { return opts.Corpus, nil }}}
+		case opts.TopicFree:
 			corpora = append(corpora, synthetic{"topic-free", func() (*corpus.Corpus, []int) { return SyntheticCorpus(n, 42), nil }})
 		}
 		for _, cp := range corpora {
@@ -236,7 +251,11 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 	if embedded >= 0 {
 		buildNote = " (vectors from the cache, not embedding)"
 	}
-	fmt.Fprintf(w, "%d passages, %s synthetic corpus (%s, %d dims): build %v%s; %s\n", n, kind, emb.Name(), len(s.vecs[0]),
+	label := kind + " synthetic corpus"
+	if kind != "topical" && kind != "topic-free" {
+		label = "corpus " + kind
+	}
+	fmt.Fprintf(w, "%d passages, %s (%s, %d dims): build %v%s; %s\n", n, label, emb.Name(), len(s.vecs[0]),
 		build.Round(time.Millisecond), buildNote, partitions)
 	if topics != nil {
 		fmt.Fprintf(w, "  %s\n", checkTopics(s.vecs, topics, c.Passages))

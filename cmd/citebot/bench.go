@@ -4,15 +4,17 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"citebot/corpus"
 	"citebot/retrieval"
 )
 
 const benchUsage = `Usage: citebot bench [-sizes 1000,10000,100000] [-persist 100000]
                      [-ann 10000,100000] [-probes 4,8,16,32,64] [-ann-embedder hash|minilm] [-topic-free]
-                     [-ann-index DIR|off] [-ann-prepare] [-ann-queries 40]
+                     [-ann-index DIR|off] [-ann-prepare] [-ann-queries 40] [-ann-corpus DIR]
        citebot bench -embedder minilm [-sizes 10000]
        citebot bench -store weaviate [-sizes 10000,100000]
 
@@ -58,6 +60,10 @@ Flags:
                       where the exact scan takes seconds a query)
   -ann-prepare        only embed the -ann corpora into the -ann-index cache, measuring
                       nothing: a one-off job to run first, e.g. under nice -n 19
+  -ann-corpus DIR     measure the partitioned store on this corpus directory (your own
+                      articles, any format citebot loads) instead of the synthetic
+                      corpora; -ann sizes are then ignored. Made-up words do not cluster
+                      for a semantic model: real text shows what partitions give
 
 Example: embed 100k MiniLM vectors once (about half an hour of both cores), then measure:
   nice -n 19 citebot bench -ann 100000 -ann-embedder minilm -ann-prepare
@@ -76,6 +82,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	annIndex := fs.String("ann-index", "", "")
 	annPrepare := fs.Bool("ann-prepare", false, "")
 	annQueries := fs.Int("ann-queries", 40, "")
+	annCorpus := fs.String("ann-corpus", "", "")
 	store := fs.String("store", "memory", "")
 	pos, err := parseFlags(fs, benchUsage, args)
 	if err != nil {
@@ -118,6 +125,16 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return usagef(benchUsage, "-ann-queries: want 1 to 10000, got %d", *annQueries)
 	}
 	ann := retrieval.BenchANNOptions{TopicFree: *topicFree, PrepareOnly: *annPrepare, Queries: *annQueries}
+	if *annCorpus != "" {
+		c, warns, err := corpus.LoadDir(*annCorpus)
+		if err != nil {
+			return fmt.Errorf("-ann-corpus: %w", err)
+		}
+		if len(warns) > 0 {
+			fmt.Fprintf(e.stderr, "-ann-corpus: %d files skipped (first: %v)\n", len(warns), warns[0])
+		}
+		ann.Corpus, ann.CorpusName = c, filepath.Base(filepath.Clean(*annCorpus))
+	}
 	if strings.TrimSpace(*annFlag) != "0" {
 		if ann.Sizes, err = intList(*annFlag, 100, 1_000_000); err != nil {
 			return usagef(benchUsage, "-ann: %v", err)
@@ -151,7 +168,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if ann.PrepareOnly {
-		if len(ann.Sizes) == 0 {
+		if len(ann.Sizes) == 0 && ann.Corpus == nil {
 			return usagef(benchUsage, "-ann-prepare: no -ann sizes to prepare")
 		}
 		if ann.CacheDir == "" {
@@ -168,7 +185,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	if len(ann.Sizes) == 0 {
+	if len(ann.Sizes) == 0 && ann.Corpus == nil {
 		return nil
 	}
 	fmt.Fprintln(e.stdout)

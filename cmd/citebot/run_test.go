@@ -296,6 +296,21 @@ func TestBenchANNCache(t *testing.T) {
 	}
 }
 
+// TestBenchANNCorpus: -ann-corpus measures the partitioned store on a corpus
+// directory (here the bundled articles) in place of the synthetic ones.
+func TestBenchANNCorpus(t *testing.T) {
+	dir := copyCorpus(t)
+	code, stdout, stderr := runCmd(t, nil, "bench", "-sizes", "50", "-persist", "0", "-ann", "0", "-probes", "2", "-ann-index", "off", "-ann-corpus", dir)
+	if code != 0 || !strings.Contains(stdout, "passages, corpus "+filepath.Base(dir)+" (local-hash") || !strings.Contains(stdout, "chromem-go exact scan") ||
+		strings.Contains(stdout, "synthetic corpus") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, _, stderr = runCmd(t, nil, "bench", "-ann-corpus", filepath.Join(dir, "missing"))
+	if code == 0 || !strings.Contains(stderr, "-ann-corpus: corpus directory") {
+		t.Errorf("missing directory: exit %d, stderr %s", code, stderr)
+	}
+}
+
 // TestBenchRuns exercises `citebot bench` on tiny corpora: it is a
 // benchmark, so only its shape is checked, never a time.
 func TestBenchRuns(t *testing.T) {
