@@ -12,11 +12,24 @@ const (
 	bm25B  = 0.75
 )
 
-// posting is one document's term frequency for a term.
-type posting struct {
-	doc int32
-	tf  int32
-}
+// posting is one document's term frequency for a term, packed in four
+// bytes (half the memory of two int32s: ~250 MB at 1M passages): the
+// document's number within its segment in the high 24 bits, the frequency
+// in the low 8, saturated at maxTF, where BM25's term score has long
+// stopped growing (a passage is at most ~120 words).
+type posting uint32
+
+// maxTF is the largest term frequency a posting holds, and maxSegDocs the
+// most documents a segment may hold.
+const (
+	maxTF      = 0xff
+	maxSegDocs = 1 << 24
+)
+
+func newPosting(doc int, tf int32) posting { return posting(uint32(doc)<<8 | uint32(min(tf, maxTF))) }
+
+func (p posting) doc() int32 { return int32(p >> 8) }
+func (p posting) tf() int32  { return int32(p & maxTF) }
 
 // bm25Index is an inverted index over analyzed terms, made of segments
 // (bm25seg.go) that snapshots share: an update rebuilds the segments whose
@@ -159,11 +172,12 @@ func (ix *bm25Index) search(terms []string, weights []float64, n int, keep func(
 		for g, seg := range ix.segs {
 			global := ix.docs[g]
 			for _, p := range seg.postings(id) {
-				d := global[p.doc]
+				local := p.doc()
+				d := global[local]
 				if acc[d] == 0 {
 					touched = append(touched, d)
 				}
-				acc[d] += idf * ix.termScore(float64(p.tf), seg.docLen[p.doc])
+				acc[d] += idf * ix.termScore(float64(p.tf()), seg.docLen[local])
 			}
 		}
 	}
@@ -216,7 +230,7 @@ func (ix *bm25Index) scoreTerms(doc []string, terms []string, weights []float64)
 		if weights != nil {
 			idf *= weights[k]
 		}
-		s += idf * ix.termScore(float64(tf[t]), int32(len(doc)))
+		s += idf * ix.termScore(float64(min(tf[t], maxTF)), int32(len(doc)))
 	}
 	return s
 }

@@ -52,3 +52,28 @@ func TestBM25LimitFilterWeights(t *testing.T) {
 		t.Errorf("empty index: got %v", got)
 	}
 }
+
+// TestPostingPacking: a posting keeps its document number and frequency,
+// and a frequency past maxTF saturates, in search and scoreTerms alike.
+func TestPostingPacking(t *testing.T) {
+	for _, c := range []struct {
+		doc      int
+		tf, want int32
+	}{{0, 1, 1}, {maxSegDocs - 1, maxTF, maxTF}, {12345, maxTF + 40, maxTF}} {
+		if p := newPosting(c.doc, c.tf); p.doc() != int32(c.doc) || p.tf() != c.want {
+			t.Errorf("newPosting(%d, %d) = doc %d tf %d, want %d %d", c.doc, c.tf, p.doc(), p.tf(), c.doc, c.want)
+		}
+	}
+	long := make([]string, 300)
+	for i := range long {
+		long[i] = "a"
+	}
+	ix := newBM25([][]string{long, {"a", "b"}})
+	got := ix.search([]string{"a"}, nil, 2, nil)
+	if len(got) != 2 || got[0].doc != 0 {
+		t.Fatalf("search: %v", got)
+	}
+	if s := ix.scoreTerms(long, []string{"a"}, nil); s != got[0].score {
+		t.Errorf("scoreTerms %v, search %v: a saturated frequency must score alike", s, got[0].score)
+	}
+}

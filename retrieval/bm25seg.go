@@ -19,6 +19,7 @@ type bm25Seg struct {
 }
 
 // postings returns the segment's postings of term id (nil when absent).
+// A segment holds fewer than maxSegDocs documents (segmentPassages).
 func (g *bm25Seg) postings(id uint32) []posting {
 	k, ok := slices.BinarySearch(g.ids, id)
 	if !ok {
@@ -56,7 +57,7 @@ func newBM25Seg(docs []docTerms, count []uint32) *bm25Seg {
 	g.post = make([]posting, all)
 	for i, d := range docs {
 		for k, id := range d.ids {
-			g.post[count[id]] = posting{doc: int32(i), tf: d.tfs[k]}
+			g.post[count[id]] = newPosting(i, d.tfs[k])
 			count[id]++
 		}
 	}
@@ -72,7 +73,7 @@ func (g *bm25Seg) invert() []docTerms {
 	docs := make([]docTerms, len(g.docLen))
 	n := make([]int32, len(g.docLen))
 	for _, p := range g.post {
-		n[p.doc]++
+		n[p.doc()]++
 	}
 	ids := make([]uint32, len(g.post))
 	tfs := make([]int32, len(g.post))
@@ -83,9 +84,9 @@ func (g *bm25Seg) invert() []docTerms {
 	}
 	for k, id := range g.ids {
 		for _, p := range g.post[g.offs[k]:g.offs[k+1]] {
-			d := &docs[p.doc]
+			d := &docs[p.doc()]
 			d.ids = append(d.ids, id)
-			d.tfs = append(d.tfs, p.tf)
+			d.tfs = append(d.tfs, p.tf())
 		}
 	}
 	return docs

@@ -459,7 +459,9 @@ func (ix *Index) fill(ctx context.Context, s *snapshot, prev *snapshot) error {
 	if prev != nil {
 		nseg = len(prev.segDocs)
 	}
-	segmentPassages(s, segmentCount(len(s.passages), nseg, ix.segSize))
+	if err := segmentPassages(s, segmentCount(len(s.passages), nseg, ix.segSize)); err != nil {
+		return err
+	}
 	docs := storeDocs(s)
 	// The vector store fills while the passages are tokenized on every
 	// core: at 100k passages tokenizing alone takes ~2s on one core, and a

@@ -183,7 +183,7 @@ func (p *persister) loadSegments(m *manifest) (*snapshot, error) {
 	seed := &snapshot{byID: make(map[string]int, m.Passages), hashes: make([]string, 0, m.Passages),
 		vecs: make([][]float32, 0, m.Passages), segDocs: make([][]int32, m.SegmentCount)}
 	m.Entries = make([]manifestEntry, 0, m.Passages)
-	var terms *termTable
+	var terms termMerger
 	for _, sg := range m.Segments {
 		g := sg.Segment
 		b, err := os.ReadFile(filepath.Join(p.dir, sg.File))
@@ -215,29 +215,32 @@ func (p *persister) loadSegments(m *manifest) (*snapshot, error) {
 			p.logWarn("persisted terms not usable; tokenizing their passages", "dir", p.dir, "file", sg.TermsFile, "reason", err.Error())
 			continue
 		}
-		terms = mergeTerms(terms, tt)
+		terms.add(tt)
 	}
-	seed.terms = terms
+	seed.terms = terms.tt
 	p.nseg, p.segs = m.SegmentCount, m.Segments
 	return seed, nil
 }
 
-// mergeTerms adds b's passages to a (nil: a new table), over one dictionary.
-func mergeTerms(a, b *termTable) *termTable {
-	if a == nil {
-		a = &termTable{byHash: make(map[string]docTerms, len(b.byHash))}
-	}
-	ids := make(map[string]uint32, len(a.dict))
-	for i, t := range a.dict {
-		ids[t] = uint32(i)
+// termMerger merges segments' terms tables into one over one dictionary.
+type termMerger struct {
+	tt  *termTable
+	ids map[string]uint32
+}
+
+// add adds b's passages.
+func (mg *termMerger) add(b *termTable) {
+	if mg.tt == nil {
+		mg.tt = &termTable{byHash: make(map[string]docTerms, len(b.byHash))}
+		mg.ids = make(map[string]uint32, len(b.dict))
 	}
 	remap := make([]uint32, len(b.dict))
 	for i, t := range b.dict {
-		id, ok := ids[t]
+		id, ok := mg.ids[t]
 		if !ok {
-			id = uint32(len(a.dict))
-			a.dict = append(a.dict, t)
-			ids[t] = id
+			id = uint32(len(mg.tt.dict))
+			mg.tt.dict = append(mg.tt.dict, t)
+			mg.ids[t] = id
 		}
 		remap[i] = id
 	}
@@ -245,9 +248,8 @@ func mergeTerms(a, b *termTable) *termTable {
 		for k, id := range d.ids {
 			d.ids[k] = remap[id]
 		}
-		a.byHash[h] = d
+		mg.tt.byHash[h] = d
 	}
-	return a
 }
 
 // loadV1 reads a format-1 index: one vector file in manifest order and an
@@ -444,7 +446,9 @@ func (p *persister) saveSnapshot(ctx context.Context, embName string, s *snapsho
 		// A private snapshot (indexing progress): segment it like a
 		// snapshot of its size.
 		tmp := &snapshot{passages: s.passages}
-		segmentPassages(tmp, segmentCount(len(s.passages), 0, segSize))
+		if err := segmentPassages(tmp, segmentCount(len(s.passages), 0, segSize)); err != nil {
+			return err
+		}
 		segDocs = tmp.segDocs
 	}
 	digests := make([]string, len(segDocs))

@@ -137,7 +137,7 @@ func writeSegTerms(w io.Writer, dict *termDict, g *bm25Seg) error {
 	// Each document's (local term, tf) pairs, from the postings.
 	n := make([]int32, len(g.docLen))
 	for _, p := range g.post {
-		n[p.doc]++
+		n[p.doc()]++
 	}
 	start := make([]int32, len(g.docLen)+1)
 	for i, c := range n {
@@ -147,8 +147,8 @@ func writeSegTerms(w io.Writer, dict *termDict, g *bm25Seg) error {
 	next := slicesCloneInt32(start[:len(g.docLen)])
 	for k := range g.ids {
 		for _, p := range g.post[g.offs[k]:g.offs[k+1]] {
-			pairs[next[p.doc]] = [2]uint32{uint32(k), uint32(p.tf)}
-			next[p.doc]++
+			pairs[next[p.doc()]] = [2]uint32{uint32(k), uint32(p.tf())}
+			next[p.doc()]++
 		}
 	}
 	for i, l := range g.docLen {

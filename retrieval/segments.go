@@ -1,6 +1,9 @@
 package retrieval
 
-import "hash/fnv"
+import (
+	"fmt"
+	"hash/fnv"
+)
 
 // A snapshot's passages are grouped into segments by article: the BM25
 // index is built per segment (bm25seg.go), so one changed article rebuilds
@@ -34,8 +37,9 @@ func segOf(docID string, k int) int {
 }
 
 // segmentPassages fills s.segDocs with nseg segments: each lists its
-// passages' indexes in corpus order.
-func segmentPassages(s *snapshot, nseg int) {
+// passages' indexes in corpus order. Only an article of 16 million passages
+// makes a segment too large for BM25's postings: that is an error.
+func segmentPassages(s *snapshot, nseg int) error {
 	seg := make([]int32, len(s.passages))
 	size := make([]int, nseg)
 	last, at := "", -1
@@ -53,4 +57,10 @@ func segmentPassages(s *snapshot, nseg int) {
 	for i, g := range seg {
 		s.segDocs[g] = append(s.segDocs[g], int32(i))
 	}
+	for _, docs := range s.segDocs {
+		if len(docs) >= maxSegDocs {
+			return fmt.Errorf("retrieval: %d passages in one segment (article %q): at most %d", len(docs), s.passages[docs[0]].DocID, maxSegDocs-1)
+		}
+	}
+	return nil
 }

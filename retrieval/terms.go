@@ -74,16 +74,18 @@ func (ix *Index) buildBM25(s, prev *snapshot) (bm *bm25Index, extended bool) {
 	}
 	nseg := len(s.segDocs)
 	segs := make([]*bm25Seg, nseg)
-	counts := make([][]docTerms, nseg)
-	type todoDoc struct{ g, k int }
-	var todo []todoDoc
 	var dirty []int
 	for g := range nseg {
 		if old != nil && sameSegment(s, prev, g) {
 			segs[g] = old.segs[g]
-			continue
+		} else {
+			dirty = append(dirty, g)
 		}
-		dirty = append(dirty, g)
+	}
+	// One segment at a time, so a build from scratch holds one segment's
+	// token lists and counts, not every passage's (~1.5 GB at 1M passages).
+	var scratch []uint32
+	for _, g := range dirty {
 		var was map[string]int // content hash → old local doc
 		var oldDocs []docTerms
 		if old != nil {
@@ -92,38 +94,38 @@ func (ix *Index) buildBM25(s, prev *snapshot) (bm *bm25Index, extended bool) {
 				was[prev.hashes[i]] = k
 			}
 		}
-		counts[g] = make([]docTerms, len(s.segDocs[g]))
+		counts := make([]docTerms, len(s.segDocs[g]))
+		var todo []int // local docs to tokenize
 		for k, i := range s.segDocs[g] {
 			h := s.hashes[i]
 			if j, ok := was[h]; ok {
 				if oldDocs == nil {
 					oldDocs = old.segs[g].invert()
 				}
-				counts[g][k] = oldDocs[j]
+				counts[k] = oldDocs[j]
 				continue
 			}
 			if reuse != nil {
 				if d, ok := reuse.byHash[h]; ok {
-					counts[g][k] = remapTerms(d, reuse.dict, remap, dict)
+					counts[k] = remapTerms(d, reuse.dict, remap, dict)
 					continue
 				}
 			}
-			todo = append(todo, todoDoc{g, k})
+			todo = append(todo, k)
 		}
-	}
-	if len(todo) > 0 {
-		ps := make([]corpus.Passage, len(todo))
-		for j, td := range todo {
-			ps[j] = s.passages[s.segDocs[td.g][td.k]]
+		if len(todo) > 0 {
+			ps := make([]corpus.Passage, len(todo))
+			for j, k := range todo {
+				ps[j] = s.passages[s.segDocs[g][k]]
+			}
+			for j, terms := range ix.allTerms(ps) {
+				counts[todo[j]] = internTerms(terms, dict)
+			}
 		}
-		terms := ix.allTerms(ps)
-		for j, td := range todo {
-			counts[td.g][td.k] = internTerms(terms[j], dict)
+		if len(scratch) < dict.size() {
+			scratch = make([]uint32, dict.size()+dict.size()/4)
 		}
-	}
-	scratch := make([]uint32, dict.size())
-	for _, g := range dirty {
-		segs[g] = newBM25Seg(counts[g], scratch)
+		segs[g] = newBM25Seg(counts, scratch)
 	}
 	if old == nil {
 		return newBM25Segs(dict, segs, s.segDocs), false

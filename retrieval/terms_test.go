@@ -12,18 +12,18 @@ import (
 
 // bm25Postings is an index's content independent of its segmentation:
 // every live term's postings as (passage index, tf), in passage order.
-func bm25Postings(bm *bm25Index) map[string][]posting {
-	out := map[string][]posting{}
+func bm25Postings(bm *bm25Index) map[string][][2]int32 {
+	out := map[string][][2]int32{}
 	for g, seg := range bm.segs {
 		for k, id := range seg.ids {
 			t := bm.dict.terms[id]
 			for _, p := range seg.post[seg.offs[k]:seg.offs[k+1]] {
-				out[t] = append(out[t], posting{doc: bm.docs[g][p.doc], tf: p.tf})
+				out[t] = append(out[t], [2]int32{bm.docs[g][p.doc()], p.tf()})
 			}
 		}
 	}
 	for _, ps := range out {
-		slices.SortFunc(ps, func(a, b posting) int { return int(a.doc - b.doc) })
+		slices.SortFunc(ps, func(a, b [2]int32) int { return int(a[0] - b[0]) })
 	}
 	return out
 }
@@ -190,7 +190,9 @@ func TestBM25ReusedCountsMatch(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			seed := &snapshot{byID: s.byID, hashes: s.hashes, vecs: s.vecs, terms: tt.reuse}
 			next := &snapshot{passages: s.passages, hashes: s.hashes}
-			segmentPassages(next, 1)
+			if err := segmentPassages(next, 1); err != nil {
+				t.Fatal(err)
+			}
 			got, extended := ix.buildBM25(next, seed)
 			if extended {
 				t.Error("a seed's terms extended a dictionary")
