@@ -33,8 +33,9 @@ const (
 	// .870, .877; 1 is the weight at which no bundled set loses a hit.
 	tokenWeight = 1.0
 	// maxTokenCache bounds the passages whose piece vectors a snapshot
-	// keeps (about 150 KiB each for a 100-piece passage at 384 dimensions).
-	maxTokenCache = 256
+	// keeps: about 150 KiB each for a 100-piece passage at 384 dimensions,
+	// 390 KiB at the 254-piece limit, so at most ~50 MiB.
+	maxTokenCache = 128
 )
 
 // tokenEmbedder returns the index's embedder as a TokenEmbedder, looking
