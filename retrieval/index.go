@@ -46,6 +46,10 @@ type Options struct {
 	// QueryEmbedTimeout bounds embedding a query, so Search falls back to
 	// BM25 quickly when the embedding server is down; 0 means 3s, < 0 none.
 	QueryEmbedTimeout time.Duration
+	// NoLateInteraction skips re-scoring the first candidates by their word
+	// pieces (tokensim.go) when the embedder could: one encoder pass less a
+	// query, for a less accurate first answer (CITEBOT_LATE_INTERACTION).
+	NoLateInteraction bool
 	// ANNProbes is how many vector partitions a dense query scans once the
 	// index is large enough to be partitioned (CITEBOT_ANN_PROBES): more is
 	// slower and closer to the exact scan; ≤ 0 means the default (see
@@ -95,6 +99,8 @@ type Index struct {
 	storeCfg  storeConfig
 	retrainer retrainer
 	segSize   int // mean passages per new segment (segments.go)
+	// noTokens turns late interaction off (Options.NoLateInteraction).
+	noTokens bool
 }
 
 // UpdateStats reports what an Update (or NewIndex) did. Added, Changed,
@@ -165,6 +171,7 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 	ix.segSize = cmp.Or(opts.segSize, segSize)
 	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, MinPartitioned: opts.ANNMinPassages, trained: opts.annTrained}
 	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
+	ix.noTokens = opts.NoLateInteraction
 	ix.per = newPersister(opts.Path)
 	ix.retryEvery = opts.RetryInterval
 	if ix.retryEvery <= 0 {

@@ -47,10 +47,12 @@ type RemoteOptions struct {
 	Embedder Embedder
 	// Logger receives availability changes; nil discards them.
 	Logger *slog.Logger
-	// Calibration, AbstainThreshold, QueryEmbedTimeout: as in Options.
+	// Calibration, AbstainThreshold, QueryEmbedTimeout, NoLateInteraction:
+	// as in Options.
 	Calibration       *Calibration
 	AbstainThreshold  float64
 	QueryEmbedTimeout time.Duration
+	NoLateInteraction bool
 	// RefreshEvery is how often Run checks the backend for new statistics
 	// and for its health; 0 means 2s.
 	RefreshEvery time.Duration
@@ -85,6 +87,7 @@ func NewRemoteIndex(ctx context.Context, b Backend, opts RemoteOptions) (*Index,
 	}
 	ix.setAbstention(opts.Calibration, opts.AbstainThreshold)
 	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
+	ix.noTokens = opts.NoLateInteraction
 	n := opts.CacheSize
 	if n <= 0 {
 		n = 2048

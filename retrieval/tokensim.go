@@ -39,9 +39,10 @@ const (
 )
 
 // tokenEmbedder returns the index's embedder as a TokenEmbedder, looking
-// through the query-timeout wrapper, when it is a semantic one that can.
+// through the query-timeout wrapper, when it is a semantic one that can and
+// late interaction is on.
 func (ix *Index) tokenEmbedder() (TokenEmbedder, bool) {
-	if !ix.semantic() {
+	if ix.noTokens || !ix.semantic() {
 		return nil, false
 	}
 	e := ix.emb

@@ -145,3 +145,17 @@ func TestMaxSim(t *testing.T) {
 		}
 	}
 }
+
+func TestNoLateInteraction(t *testing.T) {
+	emb := &tokenFake{semanticFake: semanticFake{Embedder: NewLocalEmbedder(0)}}
+	ix, err := NewIndex(context.Background(), testCorpus(t), Options{Embedder: emb, NoLateInteraction: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.Search(context.Background(), Query{Text: sentQuery}); err != nil {
+		t.Fatal(err)
+	}
+	if calls := emb.take(); len(calls) != 0 {
+		t.Errorf("EmbedTokens called %d times with NoLateInteraction, want 0", len(calls))
+	}
+}

@@ -36,6 +36,7 @@ type config struct {
 	Calibration      string  // CITEBOT_CALIBRATION: file written by citebot calibrate
 	ANNProbes        int     // CITEBOT_ANN_PROBES (0 = calibrated per index)
 	ANNMin           int     // CITEBOT_ANN_MIN_PASSAGES (0 = the index's default)
+	LateInteraction  bool    // CITEBOT_LATE_INTERACTION: re-score the first candidates by word pieces (MiniLM)
 
 	Store               string   // CITEBOT_STORE: memory | weaviate
 	WeaviateURLs        []string // CITEBOT_WEAVIATE_URL (comma-separated)
@@ -126,6 +127,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return b
 	}
 	c.PrivateDefault = boolVar("CITEBOT_PRIVATE_DEFAULT", false)
+	c.LateInteraction = boolVar("CITEBOT_LATE_INTERACTION", true)
 	c.RegisterOnStart = boolVar("CITEBOT_REGISTER_ON_START", false)
 	c.LogQueries = boolVar("CITEBOT_LOG_QUERIES", false)
 	c.Mentions = boolVar("CITEBOT_MENTIONS", true)

@@ -192,15 +192,16 @@ func evalIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus, emb ret
 		return nil, err
 	}
 	ix, err := retrieval.NewIndex(ctx, cp, retrieval.Options{
-		Embedder:         emb,
-		EmbedBatch:       embedBatch(emb),
-		Logger:           log,
-		Calibration:      cal,
-		AbstainThreshold: c.AbstainThreshold,
-		ANNProbes:        c.ANNProbes,
-		ANNMinPassages:   c.ANNMin,
-		Path:             "off",
-		Progress:         retrieval.NewProgressPrinter(e.stderr, isTerminal(e.stderr), log),
+		Embedder:          emb,
+		EmbedBatch:        embedBatch(emb),
+		Logger:            log,
+		Calibration:       cal,
+		AbstainThreshold:  c.AbstainThreshold,
+		ANNProbes:         c.ANNProbes,
+		ANNMinPassages:    c.ANNMin,
+		Path:              "off",
+		NoLateInteraction: !c.LateInteraction,
+		Progress:          retrieval.NewProgressPrinter(e.stderr, isTerminal(e.stderr), log),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building the index with %s: %w", emb.Name(), err)
@@ -254,7 +255,8 @@ func evalRemoteIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus, e
 		return nil, err
 	}
 	ix, err := retrieval.NewRemoteIndex(ctx, st, retrieval.RemoteOptions{Embedder: emb, Logger: log, Calibration: cal,
-		AbstainThreshold: c.AbstainThreshold, LookupTimeout: 30 * time.Second, BackendFusion: c.WeaviateFusion != "citebot"})
+		AbstainThreshold: c.AbstainThreshold, LookupTimeout: 30 * time.Second, BackendFusion: c.WeaviateFusion != "citebot",
+		NoLateInteraction: !c.LateInteraction})
 	if err != nil {
 		return nil, err
 	}

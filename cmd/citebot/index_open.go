@@ -97,15 +97,16 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writ
 		emb = wrap(emb)
 	}
 	ix, err := retrieval.NewIndex(ctx, cp, retrieval.Options{
-		Embedder:         emb,
-		EmbedBatch:       batch,
-		Logger:           log,
-		Calibration:      cal,
-		AbstainThreshold: c.AbstainThreshold,
-		ANNProbes:        c.ANNProbes,
-		ANNMinPassages:   c.ANNMin,
-		Path:             path,
-		Progress:         retrieval.NewProgressPrinter(progress, isTerminal(progress), log),
+		Embedder:          emb,
+		EmbedBatch:        batch,
+		Logger:            log,
+		Calibration:       cal,
+		AbstainThreshold:  c.AbstainThreshold,
+		ANNProbes:         c.ANNProbes,
+		ANNMinPassages:    c.ANNMin,
+		Path:              path,
+		NoLateInteraction: !c.LateInteraction,
+		Progress:          retrieval.NewProgressPrinter(progress, isTerminal(progress), log),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building the index with %s: %w", emb.Name(), err)

@@ -73,7 +73,7 @@ func openRemoteIndex(ctx context.Context, c config, log *slog.Logger, wrap func(
 	}
 	ix, err := retrieval.NewRemoteIndex(ctx, st, retrieval.RemoteOptions{
 		Embedder: emb, Logger: log, Calibration: cal, AbstainThreshold: c.AbstainThreshold,
-		BackendFusion: c.WeaviateFusion != "citebot", OnLoad: onLoad,
+		BackendFusion: c.WeaviateFusion != "citebot", OnLoad: onLoad, NoLateInteraction: !c.LateInteraction,
 	})
 	if err != nil {
 		return nil, err
