@@ -1,9 +1,6 @@
 package retrieval
 
-import (
-	"slices"
-	"sync"
-)
+import "sync"
 
 // analyzed is one passage broken into sentences with the term set of each
 // and of the whole; a search analyzes each candidate once and shares it
@@ -66,46 +63,6 @@ func (pc *passCache) get(doc int) *analyzed {
 	}
 	pc.m[doc] = a
 	return a
-}
-
-// prefetch analyzes docs and their contexts, two jobs at once: the
-// candidates' analyses on another goroutine while this one reads their
-// contexts. The rerank, the sentence evidence and the duplicate folding
-// of a search all read the first candidates, and analyzing them one after
-// another was most of a search's time past the dense side (pprof, 100k
-// passages, queries of unseen passages). The results are what get and
-// contextTerms compute; only their order of computing changes.
-func (pc *passCache) prefetch(docs []int) {
-	var todo []int
-	for _, d := range docs {
-		if _, ok := pc.m[d]; ok {
-			continue
-		}
-		if a, ok := pc.s.derived.analysis(d); ok {
-			pc.m[d] = a
-			continue
-		}
-		if !slices.Contains(todo, d) {
-			todo = append(todo, d)
-		}
-	}
-	out := make([]*analyzed, len(todo))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for i, d := range todo {
-			p := pc.s.passages[d]
-			out[i] = pc.ix.analyzePassage(p.Section, p.Text)
-		}
-	}()
-	for _, d := range docs {
-		pc.contextTerms(d)
-	}
-	<-done
-	for i, d := range todo {
-		pc.s.derived.putAnalysis(d, out[i])
-		pc.m[d] = out[i]
-	}
 }
 
 // maxDerived bounds derivedCache: past it the cache starts over, so memory

@@ -91,11 +91,6 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 	// signal is missing, so the calibration without it decides.
 	pc.lexOnly = q.Mode == LexicalOnly || degraded
 	if q.Mode == Hybrid {
-		docs := make([]int, 0, rerankDepth)
-		for _, c := range cands[:min(len(cands), rerankDepth)] {
-			docs = append(docs, c.doc)
-		}
-		pc.prefetch(docs)
 		ix.sentenceCosines(ctx, pc, qt, qvec, cands)
 		ix.rerank(pc, qt, cands)
 		ix.tokenRerank(ctx, pc, text, cands)
