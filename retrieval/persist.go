@@ -691,15 +691,3 @@ func (p *persister) adoptNewerSave(embName string, dim int) {
 	}
 	p.segs = m.Segments
 }
-
-// entriesDigest identifies a list of passage ids and content hashes.
-func entriesDigest(es []manifestEntry) string {
-	h := sha256.New()
-	for _, e := range es {
-		io.WriteString(h, e.ID)
-		h.Write([]byte{0})
-		io.WriteString(h, e.Hash)
-		h.Write([]byte{0})
-	}
-	return fmt.Sprintf("%x", h.Sum(nil))
-}
