@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -66,3 +67,33 @@ func BenchmarkUpdateOneArticle100k(b *testing.B) { benchmarkOneArticle(b, false)
 
 // BenchmarkUpdateOneArticleSaved100k is the same with the save included.
 func BenchmarkUpdateOneArticleSaved100k(b *testing.B) { benchmarkOneArticle(b, true) }
+
+// BenchmarkHeap reports the heap an index holds once built (HeapAlloc
+// after a collection, the synthetic corpus included) and what the process
+// took from the OS: go test ./retrieval -run '^$' -bench 'Heap/100k'
+// -benchtime 1x (Heap/1M takes several minutes and ~8 GB).
+func BenchmarkHeap(b *testing.B) {
+	for _, n := range []struct {
+		name string
+		n    int
+	}{{"100k", 100000}, {"1M", 1000000}} {
+		b.Run(n.name, func(b *testing.B) {
+			for b.Loop() {
+				ctx := context.Background()
+				ix, err := NewIndex(ctx, SyntheticCorpus(n.n, 42), Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := ix.Search(ctx, Query{Text: "what did the council decide"}); err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MiB")
+				b.ReportMetric(float64(ms.Sys)/(1<<20), "sys-MiB")
+				runtime.KeepAlive(ix)
+			}
+		})
+	}
+}
