@@ -17,22 +17,6 @@ import (
 	"citebot/corpus"
 )
 
-// savedFiles lists dir's generation files.
-func savedFiles(t *testing.T, dir string) []string {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range ents {
-		if isGenerationFile(e.Name()) {
-			out = append(out, e.Name())
-		}
-	}
-	return out
-}
-
 // TestSaveWritesOnlyChangedSegments: after one article changes, the save
 // writes that article's segment only; the others stay the files the first
 // save wrote, and a restart from the mix embeds and tokenizes nothing and
@@ -46,7 +30,7 @@ func TestSaveWritesOnlyChangedSegments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := savedFiles(t, dir)
+	first := generationNames(t, dir)
 	if len(first) != 2*12 {
 		t.Fatalf("first save wrote %v, want 12 segments of two files", first)
 	}
@@ -63,7 +47,7 @@ func TestSaveWritesOnlyChangedSegments(t *testing.T) {
 	if err := ix.Save(ctx); err != nil {
 		t.Fatal(err)
 	}
-	second := savedFiles(t, dir)
+	second := generationNames(t, dir)
 	var kept, fresh []string
 	for _, f := range second {
 		if slices.Contains(first, f) {
@@ -92,7 +76,7 @@ func TestSaveWritesOnlyChangedSegments(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameBM25(t, re.snap.Load().bm25, fresh2.snap.Load().bm25, [][]string{re.an.terms("a correction"), re.an.terms(c.Passages[3].Text)})
-	if got := savedFiles(t, dir); !slices.Equal(got, second) {
+	if got := generationNames(t, dir); !slices.Equal(got, second) {
 		t.Errorf("a restart with nothing changed rewrote files: %v, before %v", got, second)
 	}
 }
