@@ -47,7 +47,7 @@ type Ollama struct {
 // Errors name the environment variable that usually carries the setting.
 func NewOllama(cfg OllamaConfig) (*Ollama, error) {
 	// The batching, retry and vector checks are shared with the
-	// OpenAI-compatible client (see remoteEmbedder in embed_remote.go).
+	// OpenAI-compatible client (see remoteEmbedder in remote.go).
 	r, err := newRemoteEmbedder("ollama", remoteSettings{
 		baseURL: cfg.BaseURL, defaultURL: DefaultOllamaBaseURL, path: "api/embed",
 		model:       cfg.Model,
