@@ -83,36 +83,6 @@ type Cluster struct {
 	t     testing.TB
 }
 
-// freePorts returns n distinct free TCP ports on 127.0.0.1; when pair is
-// set each port p also has p+1 free (Raft needs p and p+1).
-func freePorts(t testing.TB, n int, pair bool) []int {
-	t.Helper()
-	var out []int
-	var hold []net.Listener
-	defer func() {
-		for _, l := range hold {
-			l.Close()
-		}
-	}()
-	for len(out) < n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		hold = append(hold, l)
-		p := l.Addr().(*net.TCPAddr).Port
-		if pair {
-			l2, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p+1))
-			if err != nil {
-				continue
-			}
-			hold = append(hold, l2)
-		}
-		out = append(out, p)
-	}
-	return out
-}
-
 // Start starts a cluster and waits until every node is ready; it is
 // stopped when the test ends.
 func Start(t testing.TB, opts Options) *Cluster {
@@ -120,8 +90,16 @@ func Start(t testing.TB, opts Options) *Cluster {
 	bin := Binary(t)
 	n := max(1, opts.Nodes)
 	c := &Cluster{bin: bin, t: t}
-	ports := freePorts(t, 5*n, false)
-	raft := freePorts(t, n, true)
+	pp := newPorts(t)
+	ports := make([]int, 5*n)
+	for i := range ports {
+		ports[i] = pp.next(false)
+	}
+	raft := make([]int, n)
+	for i := range raft {
+		raft[i] = pp.next(true)
+	}
+	pp.release()
 	root := t.TempDir()
 	var raftJoin []string
 	for i := range n {
