@@ -134,6 +134,16 @@ func Start(t testing.TB, opts Options) *Cluster {
 			// in the memtable from limited BM25 queries (weaviate#11780,
 			// fixed upstream); the classic inverted index ranks exactly.
 			"USE_INVERTED_SEARCHABLE=false",
+			// Async replication (of replicated collections) compares a
+			// node's objects with the others' every 30s by default, skips
+			// objects written in the last 30s, and after a failed
+			// comparison waits for the next period. A restarted node
+			// caught up in 33-40s, against TestWeaviateCluster's 90s:
+			// two more failed comparisons on a loaded machine would pass
+			// it. Every 2s, on objects older than 1s, it takes ~3s and a
+			// failure costs seconds; the deadline stays.
+			"ASYNC_REPLICATION_FREQUENCY=2s",
+			"ASYNC_REPLICATION_PROPAGATION_DELAY=1s",
 		}
 		if opts.APIKey != "" {
 			nd.env = append(nd.env, "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=false",
