@@ -40,8 +40,8 @@ CITEBOT_REGISTER_ON_START=true.
 
 // Shutdown bounds: in-flight work may run for shutdownGrace after a signal
 // (or a fatal error); the restart notices then take at most
-// bot.NoticeTimeout, and the gateway and the corpus watch get stopWait to
-// stop. README states the sum (17 s).
+// bot.NoticeTimeout, and the gateway, the corpus watch and the index
+// refresh get stopWait to stop. README states the sum (17 s).
 const (
 	shutdownGrace = 10 * time.Second
 	stopWait      = 2 * time.Second
@@ -112,7 +112,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
-	go ix.Run(svc.ctx) // a remote index's refresh; a local one's retries (Health)
+	// A remote index's refresh; a local one's retries (Health). A part like
+	// the others, so serve waits for it and it never logs after serve
+	// returns.
+	svc.run(func(ctx context.Context) error {
+		ix.Run(ctx)
+		return nil
+	})
 	metrics.SetIndexSize(ix.Len())
 	svc.run(func(ctx context.Context) error {
 		reportIndexHealth(ctx, ix, metrics)
@@ -173,7 +179,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer cancel()
 	router.Shutdown(gctx)
 	if !svc.wait(stopWait) {
-		log.Warn("shutdown: the gateway or the corpus watch did not stop in time")
+		log.Warn("shutdown: the gateway, the corpus watch or the index refresh did not stop in time")
 	}
 	return runErr
 }
