@@ -19,13 +19,19 @@ type FitOptions struct {
 	TargetWrongAbstain float64
 	// L2 is the ridge penalty on the standardized weights; 0 means 0.01.
 	L2 float64
+	// Groups, when set, gives each outcome's corpus (one entry per
+	// outcome): the threshold then abstains on at most TargetWrongAbstain
+	// of the answerable questions of every corpus, not of them pooled, so
+	// that a corpus unlike the others in the fit is held to the target too.
+	Groups []int
 }
 
 // Fit fits a logistic regression of "the first result is a hit" on the
 // outcomes' signals (answering an unanswerable question is never a hit),
 // each weight held to its signal's sign (retrieval.SignalSigns), and
 // picks the threshold: the highest probability that abstains on at most
-// TargetWrongAbstain of the answerable questions. It needs both outcomes.
+// TargetWrongAbstain of the answerable questions (of each of opts.Groups).
+// It needs both outcomes.
 func Fit(outs []Outcome, opts FitOptions) (*retrieval.Calibration, error) {
 	names := opts.Signals
 	if len(names) == 0 {
@@ -48,6 +54,9 @@ func Fit(outs []Outcome, opts FitOptions) (*retrieval.Calibration, error) {
 	target := opts.TargetWrongAbstain
 	if target <= 0 {
 		target = 0.05
+	}
+	if opts.Groups != nil && len(opts.Groups) != len(outs) {
+		return nil, fmt.Errorf("fit: %d groups for %d outcomes", len(opts.Groups), len(outs))
 	}
 	l2 := opts.L2
 	if l2 <= 0 {
@@ -150,13 +159,23 @@ func Fit(outs []Outcome, opts FitOptions) (*retrieval.Calibration, error) {
 		cal.Weights[name] = w[k] / sd[k]
 		cal.Bias -= w[k] * mean[k] / sd[k]
 	}
-	var ans []float64
-	for _, o := range outs {
+	ans := map[int][]float64{}
+	for i, o := range outs {
 		if o.Answerable {
-			ans = append(ans, cal.Confidence(o.Signals))
+			g := 0
+			if opts.Groups != nil {
+				g = opts.Groups[i]
+			}
+			ans[g] = append(ans[g], cal.Confidence(o.Signals))
 		}
 	}
-	cal.Threshold = thresholdFor(ans, target)
+	cal.Threshold = 1
+	for _, conf := range ans {
+		cal.Threshold = min(cal.Threshold, thresholdFor(conf, target))
+	}
+	if len(ans) == 0 {
+		cal.Threshold = 0.5
+	}
 	return cal, nil
 }
 

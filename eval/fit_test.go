@@ -70,3 +70,58 @@ func TestFitSigns(t *testing.T) {
 		t.Error("Fit with an unknown signal = nil error")
 	}
 }
+
+// TestFitGroupThreshold fits on two corpora whose answerable questions get
+// different confidences: pooled, the threshold would abstain on far more
+// than the target in the harder one; with Groups every corpus stays within
+// it.
+func TestFitGroupThreshold(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var outs []Outcome
+	var groups []int
+	for g, shift := range []float64{0.3, 0} {
+		for range 1000 {
+			s := retrieval.Signals{Dense: shift + rng.Float64()}
+			o := Outcome{Answerable: true, Signals: s}
+			if rng.Float64() < s.Dense/1.3 {
+				o.Rank = 1
+			}
+			outs = append(outs, o)
+			groups = append(groups, g)
+		}
+	}
+	share := func(cal *retrieval.Calibration, g int) float64 {
+		abst, n := 0, 0
+		for i, o := range outs {
+			if groups[i] == g {
+				n++
+				if cal.Confidence(o.Signals) < cal.Threshold {
+					abst++
+				}
+			}
+		}
+		return float64(abst) / float64(n)
+	}
+	pooled, err := Fit(outs, FitOptions{Signals: []string{"dense"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := share(pooled, 1); s <= 0.06 {
+		t.Fatalf("pooled threshold abstains on %.3f of the harder corpus: the test's corpora are not different enough", s)
+	}
+	cal, err := Fit(outs, FitOptions{Signals: []string{"dense"}, Groups: groups})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g := range 2 {
+		if s := share(cal, g); s > 0.05 {
+			t.Errorf("corpus %d: threshold %.3f abstains on %.3f of its answerable questions, want ≤ 0.05", g, cal.Threshold, s)
+		}
+	}
+	if s := share(cal, 1); s < 0.04 {
+		t.Errorf("harder corpus: %.3f abstained, want just under 0.05 (the threshold is the highest that meets the target)", s)
+	}
+	if _, err := Fit(outs, FitOptions{Groups: groups[:3]}); err == nil {
+		t.Error("Fit with a short Groups = nil error")
+	}
+}

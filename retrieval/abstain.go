@@ -47,6 +47,10 @@ type Signals struct {
 	// semantic (sentsem.go).
 	SentDense  float64 `json:"sent_dense"`
 	SentMargin float64 `json:"sent_margin"`
+	// NegMiss is 1 when the question states a negation ("never", "not",
+	// "didn't") and the passage's sentence with the most query evidence
+	// states none (negation.go).
+	NegMiss float64 `json:"neg_miss"`
 }
 
 // signals computes the Signals of candidate i of cands.
@@ -97,6 +101,17 @@ func (ix *Index) signals(pc *passCache, qt queryTerms, cands []candidate, i int)
 		s.FocusMiss = 1
 	}
 	s.NameMiss = qt.nameMiss(a.all, ctx)
+	if qt.negated {
+		best, bestE := -1, 0.0
+		for k, ts := range a.sents {
+			if e := qt.evidence(ts, a.types[k]); best < 0 || e > bestE {
+				best, bestE = k, e
+			}
+		}
+		if best >= 0 && !a.neg[best] {
+			s.NegMiss = 1
+		}
+	}
 	if qt.own > 0 {
 		s.Unknown = qt.unknown / qt.own
 	}

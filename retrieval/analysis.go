@@ -13,6 +13,8 @@ type analyzed struct {
 	// is their union.
 	types    []typeMask
 	allTypes typeMask
+	// neg[i] reports whether sentence i states a negation (negation.go).
+	neg []bool
 }
 
 func (ix *Index) analyzePassage(section, text string) *analyzed {
@@ -22,6 +24,7 @@ func (ix *Index) analyzePassage(section, text string) *analyzed {
 		a.sents = append(a.sents, ts)
 		m := sentenceTypes(text[sp.start:sp.end])
 		a.types = append(a.types, m)
+		a.neg = append(a.neg, negated(text[sp.start:sp.end]))
 		a.allTypes |= m
 		for t := range ts {
 			a.all[t] = true

@@ -68,6 +68,20 @@ func TestConfidenceFactors(t *testing.T) {
 	if ns.NameMiss != 0 || ss.NameMiss == 0 || swapped >= named {
 		t.Errorf("name swapped: conf %.3f (name miss %.2f), want < %.3f (name miss %.2f, want 0)", swapped, ss.NameMiss, named, ns.NameMiss)
 	}
+	// A negated question over a passage whose best sentence states no
+	// negation asks about what the passage does not say.
+	plain, _ := conf("did the Kandahar meeting happen on May 12")
+	negQ, negS := conf("did the Kandahar meeting not happen on May 12")
+	if negS.NegMiss != 1 || negQ >= plain {
+		t.Errorf("negated question: conf %.3f (neg miss %v), want < %.3f (neg miss 1)", negQ, negS.NegMiss, plain)
+	}
+	if _, s := conf("did the Kandahar meeting happen on May 12"); s.NegMiss != 0 {
+		t.Errorf("question without a negation: neg miss %v, want 0", s.NegMiss)
+	}
+	reply := s.byID["cnn:p2.1"] // "CNN has reached out … for comment. No reply came."
+	if _, rs := ix.confidence(pc, ix.queryTerms(s, "why did no reply come"), []candidate{{doc: reply}}, 0); rs.NegMiss != 0 {
+		t.Errorf("negated question, negated answering sentence: neg miss %v, want 0", rs.NegMiss)
+	}
 }
 
 // TestNameTerms checks which question words count as names or numbers.

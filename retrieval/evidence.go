@@ -33,6 +33,9 @@ type queryTerms struct {
 	// earlier, when not nil, marks the terms taken from earlier questions
 	// of the conversation (see followup.go).
 	earlier []bool
+	// negated reports whether the question states a negation (see
+	// Signals.NegMiss).
+	negated bool
 	// unknown is the weight of the question's own terms the corpus never
 	// uses in any spelling; own the weight of all its own terms.
 	unknown, own float64
@@ -81,6 +84,7 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 	all := ix.an.terms(text)
 	long := distinctCount(all) > longQueryTerms
 	names := ix.nameTerms(text)
+	qt.negated = negated(text)
 	for _, t := range all {
 		if seen[t] {
 			continue

@@ -15,15 +15,18 @@ import (
 	"citebot/retrieval"
 )
 
-const calibrateUsage = `Usage: citebot calibrate [-o FILE] [-target 0.05] [-squad FILE]... [-corpus DIR] [questions.jsonl]...
+const calibrateUsage = `Usage: citebot calibrate [-o FILE] [-target 0.05] [-per-corpus] [-squad FILE]... [-corpus DIR] [questions.jsonl]...
 
 Fits the answer/abstain model on questions with known answers and writes it
 as a small JSON file for CITEBOT_CALIBRATION: a logistic regression of "the
 first result answers" on corpus-independent signals (query coverage,
 best-sentence coverage, dense similarity, margin over the next candidate,
-rarest-term match, answer type found or missing, focus word missing, share
-of words the corpus never uses), and the threshold that abstains on at most
--target of the answerable questions.
+rarest-term match, answer type found or missing, focus word missing, names
+missing, a negated question over a sentence without negation, share of words
+the corpus never uses), and the threshold that abstains on at most
+-target of the answerable questions (pooled; with -per-corpus, of each
+corpus fitted on: each SQuAD file is one corpus, the question files together
+another).
 
 Each -squad file is a corpus with its questions (see 'citebot eval -h'); the
 question files are about -corpus DIR (else CITEBOT_CORPUS, else the bundled
@@ -42,6 +45,9 @@ Examples:
 Flags:
   -o FILE        write the calibration here (default: standard output)
   -target F      share of answerable questions the threshold may abstain on (default 0.05)
+  -per-corpus    hold every corpus to -target, not the questions pooled (a
+                 lower threshold: fewer wrong abstentions on the corpus least
+                 like the others, more unanswerable questions answered)
   -squad FILE    a SQuAD 1.1/2.0 JSON file (repeatable)
   -corpus DIR    corpus of the question files
   -signals LIST  comma-separated signals to fit (default all); leave out
@@ -60,6 +66,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	target := fs.Float64("target", 0.05, "")
 	corpusDir := fs.String("corpus", "", "")
 	signals := fs.String("signals", "", "")
+	perCorpus := fs.Bool("per-corpus", false, "")
 	var squads repeated
 	fs.Var(&squads, "squad", "")
 	pos, err := parseFlags(fs, calibrateUsage, args)
@@ -139,13 +146,19 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		for i, held := range groups {
 			var train []eval.Outcome
 			var names []string
+			var gs []int
 			for j, g := range groups {
 				if j != i {
 					train = append(train, g.outs...)
 					names = append(names, g.name)
+					gs = append(gs, slices.Repeat([]int{j}, len(g.outs))...)
 				}
 			}
-			cal, err := eval.Fit(train, opts)
+			o := opts
+			if *perCorpus {
+				o.Groups = gs
+			}
+			cal, err := eval.Fit(train, o)
 			if err != nil {
 				return fmt.Errorf("fitting without %s: %w", held.name, err)
 			}
@@ -157,16 +170,25 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	}
 	var all []eval.Outcome
 	var names []string
-	for _, g := range groups {
+	var gs []int
+	for j, g := range groups {
 		all = append(all, g.outs...)
 		names = append(names, g.name)
+		gs = append(gs, slices.Repeat([]int{j}, len(g.outs))...)
+	}
+	if *perCorpus {
+		opts.Groups = gs
 	}
 	cal, err := eval.Fit(all, opts)
 	if err != nil {
 		return err
 	}
 	cal.Embedder = embedder
-	cal.FittedOn = fmt.Sprintf("%d questions: %s; target %.0f%% wrongly abstained", len(all), strings.Join(names, ", "), 100**target)
+	scope := ""
+	if *perCorpus {
+		scope = " on each corpus"
+	}
+	cal.FittedOn = fmt.Sprintf("%d questions: %s; target %.0f%% wrongly abstained%s", len(all), strings.Join(names, ", "), 100**target, scope)
 	if len(heldOut) > 0 {
 		cal.FittedOn += "; " + strings.Join(heldOut, "; ")
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"citebot/retrieval"
 )
 
 // squadPath is the SQuAD 2.0 subset in testdata (CC BY-SA 4.0).
@@ -79,6 +81,35 @@ func TestCalibrateWritesALoadableFile(t *testing.T) {
 	code, out, errOut := runCmd(t, map[string]string{"CITEBOT_INDEX": "off", "CITEBOT_CALIBRATION": cal}, "ask", "Who did Qatar's prime minister meet in Kandahar?")
 	if code != 0 || !strings.Contains(out, "Akhundzada") {
 		t.Errorf("ask with the fitted calibration: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// -per-corpus holds each corpus to the target: its threshold is at
+	// most the pooled one (some corpus has at least the target's share
+	// below the pooled threshold).
+	each := filepath.Join(dir, "each.json")
+	code, _, errOut = runCmd(t, map[string]string{"CITEBOT_INDEX": "off"}, "calibrate", "-per-corpus", "-squad", squadPath,
+		"../../testdata/dev_questions.jsonl", "-o", each)
+	if code != 0 {
+		t.Fatalf("-per-corpus: exit %d: %s", code, errOut)
+	}
+	read := func(path string) *retrieval.Calibration {
+		t.Helper()
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		c, err := retrieval.ReadCalibration(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	pooled, perCorpus := read(cal), read(each)
+	if !strings.Contains(perCorpus.FittedOn, "on each corpus") || strings.Contains(pooled.FittedOn, "on each corpus") {
+		t.Errorf("fitted_on: pooled %q, per corpus %q", pooled.FittedOn, perCorpus.FittedOn)
+	}
+	if perCorpus.Threshold > pooled.Threshold {
+		t.Errorf("-per-corpus threshold %.4f above the pooled %.4f", perCorpus.Threshold, pooled.Threshold)
 	}
 	bad := filepath.Join(dir, "bad.json")
 	if err := os.WriteFile(bad, []byte(`{"weights": {"nonsense": 1}}`), 0o644); err != nil {

@@ -1,0 +1,32 @@
+package retrieval
+
+// Negation agreement. A question that asks what did not happen ("Which
+// army never reached Rome?") is answered by a sentence that states a
+// negation ("… never reached Rome", "… did not cross the Alps"); a passage
+// whose sentences state none says what did happen, which is what a
+// look-alike question is made from by adding a "not". The cue words are
+// English's closed class of syntactic negators, not a list fitted to a
+// corpus.
+
+// negators are the words that negate a clause.
+var negators = map[string]bool{
+	"not": true, "no": true, "never": true, "none": true, "nobody": true, "nothing": true,
+	"neither": true, "nor": true, "nowhere": true, "without": true, "cannot": true,
+}
+
+// negated reports whether text holds a negator, "n't" included (split by
+// sentenceTokens into a word ending in "n" and "t": "didn't", "can't").
+func negated(text string) bool {
+	toks := sentenceTokens(text)
+	for i, t := range toks {
+		if negators[t.lower] {
+			return true
+		}
+		if t.lower == "t" && i > 0 {
+			if p := toks[i-1].lower; len(p) > 1 && p[len(p)-1] == 'n' {
+				return true
+			}
+		}
+	}
+	return false
+}

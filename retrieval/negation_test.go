@@ -1,0 +1,27 @@
+package retrieval
+
+import "testing"
+
+func TestNegated(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"Which army never reached Rome?", true},
+		{"What is not the key distinction?", true},
+		{"Why didn't the Normans stay?", true},
+		{"Why didn’t the Normans stay?", true},
+		{"They can't read it.", true},
+		{"Nobody came, and none stayed.", true},
+		{"He left without a word.", true},
+		{"No agreement was signed.", true},
+		{"When did the Normans attack Dyrrachium?", false},
+		{"The notion of a nonexistent note was known.", false},
+		{"Rollo's men won the town in 911.", false},
+		{"", false},
+	} {
+		if got := negated(tt.text); got != tt.want {
+			t.Errorf("negated(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
