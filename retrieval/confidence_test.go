@@ -126,3 +126,57 @@ func TestPromoteConfident(t *testing.T) {
 		t.Errorf("after promotion first = %s (conf %.2f), want %s above %.2f", s.passages[cands[0].doc].ID, conf, "nat:p1.1", ix.threshold)
 	}
 }
+
+// TestNamesFromPassages checks that a question typed in lower case gets
+// its names from how the candidates' text writes them: always capitalised
+// past a sentence's first word is a name, sometimes lower case is not.
+func TestNamesFromPassages(t *testing.T) {
+	ix := newTestIndex(t, testCorpus(t), nil)
+	s := ix.snap.Load()
+	pc := newPassCache(ix, s)
+	cands := []candidate{{doc: s.byID["cnn:p1.1"]}, {doc: s.byID["nat:p1.1"]}, {doc: s.byID["cnn:p2.1"]}}
+	names := func(q string) map[string]bool {
+		t.Helper()
+		qt := ix.queryTerms(s, q)
+		got := ix.namesFromPassages(pc, qt, q, cands)
+		out := map[string]bool{}
+		for i, isName := range got {
+			if isName {
+				out[qt.terms[i]] = true
+			}
+		}
+		return out
+	}
+	got := names("did akhundzada meet mohammed in kandahar on may 12")
+	for _, w := range []string{"akhundzada", "mohammed", "kandahar", "12"} {
+		if !got[ix.an.stem(w)] {
+			t.Errorf("%q not a name in %v", w, got)
+		}
+	}
+	if got[ix.an.stem("meet")] {
+		t.Errorf("meet, which the text writes in lower case, taken for a name: %v", got)
+	}
+	// "State Department" is capitalised wherever these passages use it;
+	// "reply" never is.
+	if got := names("did the state department reply"); !got["state"] || got["repli"] || got[ix.an.stem("reply")] {
+		t.Errorf("did the state department reply: names %v, want state and department, not reply", got)
+	}
+	qt := ix.queryTerms(s, "Did Akhundzada meet Mohammed?")
+	if got := ix.namesFromPassages(pc, qt, "Did Akhundzada meet Mohammed?", cands); got != nil {
+		t.Errorf("a question typed with capitals: %v, want nil (its own case decides)", got)
+	}
+	// The signal follows: a lower-case question naming someone the
+	// passage lacks now lowers the confidence as the cased question does.
+	ans, err := ix.Search(context.Background(), Query{Text: "did akhundzada meet sheikh mohammed in kandahar"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ans.Results) == 0 {
+		t.Fatal("no results")
+	}
+	if top := ans.Results[0].Passage.ID; top == "cnn:p1.1" && ans.Signals.NameMiss == 0 {
+		t.Errorf("lower-case question, %s lacks one of its names (Mohammed): name miss 0", top)
+	} else if top == "nat:p1.1" && ans.Signals.NameMiss != 0 {
+		t.Errorf("lower-case question, %s holds all its names: name miss %v", top, ans.Signals.NameMiss)
+	}
+}

@@ -15,10 +15,14 @@ var negators = map[string]bool{
 }
 
 // negated reports whether text holds a negator, "n't" included (split by
-// sentenceTokens into a word ending in "n" and "t": "didn't", "can't").
+// sentenceTokens into a word ending in "n" and "t": "didn't", "can't"). A
+// "No" before a number abbreviates "number" ("No. 10 Downing Street").
 func negated(text string) bool {
 	toks := sentenceTokens(text)
 	for i, t := range toks {
+		if t.lower == "no" && i+1 < len(toks) && toks[i+1].digit {
+			continue
+		}
 		if negators[t.lower] {
 			return true
 		}

@@ -18,6 +18,8 @@ func TestNegated(t *testing.T) {
 		{"When did the Normans attack Dyrrachium?", false},
 		{"The notion of a nonexistent note was known.", false},
 		{"Rollo's men won the town in 911.", false},
+		{"Who lives at No. 10 Downing Street?", false},
+		{"No 5 was never built.", true},
 		{"", false},
 	} {
 		if got := negated(tt.text); got != tt.want {

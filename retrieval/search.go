@@ -95,6 +95,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Answer, error) {
 		ix.rerank(pc, qt, cands)
 		ix.tokenRerank(ctx, pc, text, cands)
 	}
+	if names := ix.namesFromPassages(pc, qt, text, cands); names != nil {
+		qt.names = names
+	}
 	foldLimit := min(len(cands), q.Offset+k+foldWindow)
 	cands = ix.foldDuplicates(pc, cands, foldLimit)
 
