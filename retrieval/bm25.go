@@ -71,12 +71,13 @@ func newBM25Stats(st *Stats) *bm25Index {
 func newBM25(docs [][]string) *bm25Index {
 	dict := (*termDict)(nil).fork()
 	counts := make([]docTerms, len(docs))
-	ids := map[string]uint32{}
 	for i, terms := range docs {
-		counts[i] = countTerms(terms, ids, &dict.terms)
+		counts[i] = internTerms(terms, dict)
 	}
-	for t, id := range ids {
-		dict.base[t] = id
+	// Nothing shares the fresh dictionary yet: its terms become the base.
+	dict.base, dict.extra = dict.extra, nil
+	if dict.base == nil {
+		dict.base = map[string]uint32{}
 	}
 	local := make([]int32, len(docs))
 	for i := range local {

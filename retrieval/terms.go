@@ -207,29 +207,6 @@ func remapTerms(d docTerms, from []string, remap []uint32, dict *termDict) docTe
 	return out
 }
 
-// countTerms turns a term list into counts, adding new terms to dict and
-// ids (newBM25's plain dictionary).
-func countTerms(terms []string, ids map[string]uint32, dict *[]string) docTerms {
-	d := docTerms{length: int32(len(terms))}
-	at := map[uint32]int{}
-	for _, t := range terms {
-		id, ok := ids[t]
-		if !ok {
-			id = uint32(len(*dict))
-			ids[t] = id
-			*dict = append(*dict, t)
-		}
-		if k, ok := at[id]; ok {
-			d.tfs[k]++
-			continue
-		}
-		at[id] = len(d.ids)
-		d.ids = append(d.ids, id)
-		d.tfs = append(d.tfs, 1)
-	}
-	return d
-}
-
 // termSamples is how many reused passages are tokenized again to check
 // that persisted terms came from the same analyzer: a change in stemming,
 // stop words or the lexicon shows up in nearly every passage.
