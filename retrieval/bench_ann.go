@@ -22,6 +22,9 @@ type BenchANNOptions struct {
 	Sizes []int
 	// Probes are the probe counts to measure; empty means 4 to 64.
 	Probes []int
+	// Candidates are the sketch candidate counts to measure (sketch.go);
+	// empty means 500 to 8,000. The calibrated count is added.
+	Candidates []int
 	// Embedder embeds the synthetic passages; nil means the local one.
 	Embedder Embedder
 	// TopicFree also measures the topic-free SyntheticCorpus (the worst
@@ -57,6 +60,9 @@ type BenchANNOptions struct {
 func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
 	if len(opts.Sizes) == 0 {
 		opts.Sizes = []int{10000, 100000}
+	}
+	if len(opts.Candidates) == 0 {
+		opts.Candidates = []int{500, 1000, 2000, 4000, 8000}
 	}
 	if len(opts.Probes) == 0 {
 		opts.Probes = []int{4, 8, 16, 24, 32, 64}
@@ -107,7 +113,7 @@ func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
 			if opts.PrepareOnly {
 				continue
 			}
-			if err := benchANNSize(ctx, cp.kind, c, topics, opts.Probes, e, embedded, opts.Queries, w); err != nil {
+			if err := benchANNSize(ctx, cp.kind, c, topics, opts.Probes, opts.Candidates, e, embedded, opts.Queries, w); err != nil {
 				return err
 			}
 		}
@@ -170,7 +176,7 @@ func cpuPer(c0 time.Duration, n int) string {
 // benchANNSize measures one corpus size and writes its block.
 // embedded ≥ 0 means emb serves the passages from the vector cache, after
 // embedding that many.
-func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []int, probes []int, emb Embedder, embedded, nq int, w io.Writer) error {
+func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []int, probes, cands []int, emb Embedder, embedded, nq int, w io.Writer) error {
 	n := len(c.Passages)
 	model := &timedEmbedder{Embedder: emb}
 	start := time.Now()
@@ -241,6 +247,9 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 	case l.cents != nil:
 		partitions = fmt.Sprintf("default: %d partitions, imbalance %.2f, %d probes calibrated (scanning %.0f%%)",
 			len(l.parts), l.imbalance(), l.probes, 100*l.scanShare)
+	case l.sk != nil:
+		partitions = fmt.Sprintf("default: exact shards with a sketch, %d candidates calibrated (recall@50 %.3f on the calibration queries)",
+			l.candidates, l.candRecall)
 	case l.triedN > 0:
 		partitions = fmt.Sprintf("default: exact, partitions did not pay (recall@50 %.2f took %d probes, %.0f%% of passages)",
 			calibRecall, l.probes, 100*l.scanShare)
@@ -277,7 +286,8 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 		exactCPUPer, "1", "1"}, hyb.cells()...)...)
 	exact = nil
 	// row measures one dense side (a layout, with p probes when
-	// partitioned) and the hybrid search over it, and prints the row.
+	// partitioned, or p candidates when it has a sketch) and the hybrid
+	// search over it, and prints the row.
 	row := func(name string, dl *storeLayout, p int) error {
 		s.store.layout.Store(dl)
 		var ds []time.Duration
@@ -285,7 +295,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 		c0, _ := cpuTime()
 		for i, v := range vecs {
 			t0 := time.Now()
-			hits, err := s.store.queryProbes(ctx, v, candDepth, nil, p)
+			hits, err := s.store.query(ctx, v, candDepth, nil)
 			if err != nil {
 				return fmt.Errorf("bench: %w", err)
 			}
@@ -295,7 +305,6 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 			r50 += recallAt(truth[i], got, 50)
 		}
 		cpu := cpuPer(c0, len(vecs))
-		s.store.cfg.Probes = p
 		hyb, err := hybrid()
 		if err != nil {
 			return err
@@ -305,16 +314,63 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 		return nil
 	}
 	if l.cents == nil && len(l.parts) > 1 {
-		// The default's own exact layout: shards by article.
-		if err := row(fmt.Sprintf("default: exact, %d shards", len(l.parts)), l, 1); err != nil {
+		// The default's own exact layout, shards by article, without the
+		// sketch.
+		plain := *l
+		plain.sk = nil
+		name := fmt.Sprintf("exact, %d shards", len(l.parts))
+		if l.sk == nil {
+			name = "default: " + name
+		}
+		if err := row(name, &plain, 1); err != nil {
 			return err
 		}
 	}
+	skL := l
+	if l.sk == nil && l.cents == nil && n >= 1000 {
+		// Measure a sketch even where the default has none.
+		cfg := ix.storeConfigFor(s)
+		cfg.MinPartitioned, cfg.Probes, cfg.Calibration = 1, 0, ix.calibrationFor(s)
+		cfg.Candidates = 1 // keep the sketch whatever calibration finds
+		forced, err := buildStore(ctx, emb, storeDocs(s), nil, nil, cfg)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		skL = forced.layout.Load()
+		fmt.Fprintf(w, "  (a sketch anyway for comparison: %d candidates calibrated, recall@50 %.3f on the calibration queries)\n",
+			skL.candidates, skL.candRecall)
+	}
+	if skL.sk != nil {
+		cands = slices.Clone(cands)
+		if !slices.Contains(cands, skL.candidates) && skL.candidates > 0 {
+			cands = append(cands, skL.candidates)
+		}
+		slices.Sort(cands)
+		for _, r := range cands {
+			if r > n {
+				continue
+			}
+			name := fmt.Sprintf("sketch, %d candidates", r)
+			if r == skL.candidates {
+				name += " (calibrated)"
+				if skL == l {
+					name = fmt.Sprintf("default: sketch, %d candidates", r)
+				}
+			}
+			s.store.cfg.Candidates = r
+			if err := row(name, skL, r); err != nil {
+				return err
+			}
+		}
+		s.store.cfg.Candidates = ownCfg.Candidates
+	}
+	skL = nil
 	ivfL := l
 	if l.cents == nil && n >= 1000 {
 		// Measure partitions even where the default stays exact.
 		cfg := ix.storeConfigFor(s)
 		cfg.MinPartitioned, cfg.Probes, cfg.Calibration = 1, 1, ix.calibrationFor(s)
+		cfg.Candidates = 0
 		forced, err := buildStore(ctx, emb, storeDocs(s), nil, nil, cfg)
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
@@ -340,6 +396,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 					name = fmt.Sprintf("default: ivf, %d probes", p)
 				}
 			}
+			s.store.cfg.Probes = p
 			if err := row(name, ivfL, p); err != nil {
 				return err
 			}

@@ -50,14 +50,19 @@ type Options struct {
 	// pieces (tokensim.go) when the embedder could: one encoder pass less a
 	// query, for a less accurate first answer (CITEBOT_LATE_INTERACTION).
 	NoLateInteraction bool
-	// ANNProbes is how many vector partitions a dense query scans once the
-	// index is large enough to be partitioned (CITEBOT_ANN_PROBES): more is
-	// slower and closer to the exact scan; ≤ 0 means the default (see
-	// store.go), which keeps recall@50 ≥ 0.98 of the exact ranking.
+	// ANNCandidates is, once the index is past ANNMinPassages, how many
+	// passages a dense query re-scores exactly, the best by their vectors'
+	// bit sketches (CITEBOT_ANN_CANDIDATES): more is slower and closer to
+	// the exact scan; ≤ 0 means calibrated per index for recall@50 ≥ 0.99
+	// of the exact ranking (see store.go).
+	ANNCandidates int
+	// ANNProbes, when > 0, makes the store past ANNMinPassages k-means
+	// partitions instead, of which a dense query scans this many
+	// (CITEBOT_ANN_PROBES): more is slower and closer to the exact scan.
 	ANNProbes int
-	// ANNMinPassages is the size from which the dense store is partitioned
-	// (CITEBOT_ANN_MIN_PASSAGES); ≤ 0 means 20,000, below which the exact
-	// scan takes a few milliseconds.
+	// ANNMinPassages is the size from which the dense store is sharded and
+	// sketched (CITEBOT_ANN_MIN_PASSAGES); ≤ 0 means 20,000, below which
+	// the exact scan takes a few milliseconds.
 	ANNMinPassages int
 
 	// annTrained is called whenever centroids are trained (tests).
@@ -169,7 +174,8 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, opts Options) (*Index, erro
 	}
 	ix.progress = opts.Progress
 	ix.segSize = cmp.Or(opts.segSize, segSize)
-	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, MinPartitioned: opts.ANNMinPassages, trained: opts.annTrained}
+	ix.storeCfg = storeConfig{Probes: opts.ANNProbes, Candidates: opts.ANNCandidates, MinPartitioned: opts.ANNMinPassages,
+		trained: opts.annTrained}
 	ix.emb = withQueryTimeout(ix.emb, opts.QueryEmbedTimeout)
 	ix.noTokens = opts.NoLateInteraction
 	ix.per = newPersister(opts.Path)

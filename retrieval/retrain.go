@@ -64,8 +64,11 @@ func (r *retrainer) describe(ix *Index, s *snapshot) {
 	case l.cents != nil:
 		ix.log.Info("vector store partitioned", "passages", l.n, "partitions", len(l.parts),
 			"probes", s.store.cfg.probes(l), "calibrated_probes", l.probes, "scan_share", l.scanShare, "imbalance", l.imbalance())
+	case l.sk != nil:
+		ix.log.Info("vector store exact, with a sketch: each query re-scores its best candidates by their signatures", "passages", l.n,
+			"candidates", s.store.cfg.candidates(l), "calibrated_candidates", l.candidates, "calibrated_recall", l.candRecall)
 	case l.triedN > 0:
-		ix.log.Info("vector store exact: partitions would not pay for these vectors", "passages", l.n,
+		ix.log.Info("vector store exact: neither a sketch nor partitions would pay for these vectors", "passages", l.n,
 			"probes_for_recall", l.probes, "scan_share", l.scanShare)
 	}
 }

@@ -48,6 +48,11 @@ type storeSeed struct {
 	part             map[string]int32 // document id → partition
 	// With no centroids, trainedN > 0 records that partitions did not pay
 	// at that size (store_calibrate.go).
+	// skMean, with no centroids, is the sketch's mean (sketch.go; nil:
+	// no sketch), candidates and candRecall its calibration.
+	skMean     []float32
+	candidates int
+	candRecall float64
 }
 
 // numPartitions returns k ≈ √n.
@@ -79,22 +84,21 @@ func buildStore(ctx context.Context, emb Embedder, docs []storeDoc, prev *store,
 	case old != nil && !(old.cents != nil && len(docs) < cfg.minPartitioned()/2):
 		l, err = s.update(ctx, old, docs)
 	case seed != nil && partitioned && len(docs) < 2*seed.trainedN && cfg.Probes <= 0 &&
-		(seed.cents == nil || !partitionsPay(seed.scanShare, len(seed.cents), len(docs), len(seed.cents[0]))):
-		// Persisted: partitions did not pay for these vectors at this size
-		// (or were forced by a probe count no longer set).
-		l, err = s.fresh(ctx, docs, nil, nil, 0, nil)
+		seed.cents == nil && len(seed.skMean) == len(docs[0].Vector):
+		// Persisted: the sketch and its calibration for this size.
+		l, err = s.fresh(ctx, docs, nil, nil, 0, nil, newSketcher(seed.skMean))
 		if err == nil {
-			l.triedN, l.probes, l.scanShare = seed.trainedN, seed.probes, seed.scanShare
+			l.triedN, l.candidates, l.candRecall = seed.trainedN, seed.candidates, seed.candRecall
 		}
-	case seed != nil && len(docs) >= cfg.minPartitioned()/2 && seed.fits(docs):
-		l, err = s.fresh(ctx, docs, seed.cents, seed.bias, seed.trainedN, seed.part)
+	case seed != nil && cfg.Probes > 0 && len(docs) >= cfg.minPartitioned()/2 && seed.fits(docs):
+		l, err = s.fresh(ctx, docs, seed.cents, seed.bias, seed.trainedN, seed.part, nil)
 		if err == nil {
 			l.trainedImbalance, l.probes = seed.trainedImbalance, seed.probes
 		}
 	case partitioned:
 		l, err = s.trained(ctx, docs)
 	default:
-		l, err = s.fresh(ctx, docs, nil, nil, 0, nil)
+		l, err = s.fresh(ctx, docs, nil, nil, 0, nil, nil)
 	}
 	if err != nil {
 		return nil, err
@@ -103,17 +107,40 @@ func buildStore(ctx context.Context, emb Embedder, docs []storeDoc, prev *store,
 	return s, nil
 }
 
-// trained lays docs out over newly trained centroids and calibrates the
-// probe count.
+// trained lays docs out for their size: exact shards with a sketch whose
+// mean is trained on docs and whose candidate count is calibrated
+// (sketch.go), or, when CITEBOT_ANN_PROBES is set, partitions over newly
+// trained centroids, their probe count calibrated for the log and the
+// bench.
 func (s *store) trained(ctx context.Context, docs []storeDoc) (*storeLayout, error) {
 	if s.cfg.trained != nil {
 		s.cfg.trained()
+	}
+	var qs [][]float32
+	if s.cfg.Calibration != nil {
+		var err error
+		if qs, err = s.cfg.Calibration(ctx); err != nil {
+			return nil, fmt.Errorf("store: calibration queries: %w", err)
+		}
+	}
+	if s.cfg.Probes <= 0 {
+		l, err := s.fresh(ctx, docs, nil, nil, 0, nil, newSketcher(meanVector(vectorsOf(docs))))
+		if err != nil {
+			return nil, err
+		}
+		l.triedN = len(docs)
+		if len(qs) > 0 {
+			if l.candidates, l.candRecall, err = calibrateCandidates(ctx, l, qs); err != nil {
+				return nil, err
+			}
+		}
+		return l, nil
 	}
 	cents, bias, err := trainCentroids(ctx, vectorsOf(docs), numPartitions(len(docs)), 1)
 	if err != nil {
 		return nil, err
 	}
-	l, err := s.fresh(ctx, docs, cents, bias, len(docs), nil)
+	l, err := s.fresh(ctx, docs, cents, bias, len(docs), nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -121,26 +148,11 @@ func (s *store) trained(ctx context.Context, docs []storeDoc) (*storeLayout, err
 	if s.cfg.Calibration == nil {
 		return l, nil
 	}
-	qs, err := s.cfg.Calibration(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("store: calibration queries: %w", err)
-	}
 	probes, share, err := calibrateProbes(ctx, l, qs)
 	if err != nil {
 		return nil, err
 	}
 	l.probes, l.scanShare = probes, share
-	if s.cfg.Probes <= 0 && !partitionsPay(share, len(l.parts), l.n, len(docs[0].Vector)) {
-		// These vectors hardly cluster: one exact collection is faster at
-		// the same recall. Remember it, so no retrain repeats it before the
-		// corpus doubles.
-		ex, err := s.fresh(ctx, docs, nil, nil, 0, nil)
-		if err != nil {
-			return nil, err
-		}
-		ex.triedN, ex.probes, ex.scanShare = len(docs), probes, share
-		return ex, nil
-	}
 	return l, nil
 }
 
@@ -190,8 +202,9 @@ func vectorsOf(docs []storeDoc) [][]float32 {
 
 // fresh lays docs out over cents (nil: exact, in shards), taking each
 // document's partition from hint where given and in range, else the
-// nearest centroid, and builds every partition.
-func (s *store) fresh(ctx context.Context, docs []storeDoc, cents [][]float32, bias []float32, trainedN int, hint map[string]int32) (*storeLayout, error) {
+// nearest centroid, and builds every partition, signing its members when
+// sk is set (an exact layout only).
+func (s *store) fresh(ctx context.Context, docs []storeDoc, cents [][]float32, bias []float32, trainedN int, hint map[string]int32, sk *sketcher) (*storeLayout, error) {
 	k := max(1, len(cents))
 	if cents == nil {
 		k = s.cfg.shards(len(docs))
@@ -219,11 +232,14 @@ func (s *store) fresh(ctx context.Context, docs []storeDoc, cents [][]float32, b
 		members[assign[i]] = append(members[assign[i]], d)
 	}
 	l := &storeLayout{cents: cents, bias: bias, parts: make([]*partition, k), n: len(docs), trainedN: trainedN}
+	if cents == nil {
+		l.sk = sk
+	}
 	all := make([]int, k)
 	for p := range all {
 		all[p] = p
 	}
-	if err := s.buildParts(ctx, l, members, all); err != nil {
+	if err := s.buildParts(ctx, l, members, all, nil); err != nil {
 		return nil, err
 	}
 	l.index()
@@ -278,7 +294,8 @@ func (s *store) update(ctx context.Context, old *storeLayout, docs []storeDoc) (
 		dirty[assign[i]] = true
 	}
 	l := &storeLayout{cents: old.cents, bias: old.bias, parts: make([]*partition, k), n: len(docs), trainedN: old.trainedN,
-		trainedImbalance: old.trainedImbalance, probes: old.probes, scanShare: old.scanShare, triedN: old.triedN}
+		trainedImbalance: old.trainedImbalance, probes: old.probes, scanShare: old.scanShare, triedN: old.triedN,
+		sk: old.sk, candidates: old.candidates, candRecall: old.candRecall}
 	members := make([][]storeDoc, k)
 	var rebuild []int
 	for p := range k {
@@ -295,7 +312,12 @@ func (s *store) update(ctx context.Context, old *storeLayout, docs []storeDoc) (
 				members[assign[i]] = append(members[assign[i]], d)
 			}
 		}
-		if err := s.buildParts(ctx, l, members, rebuild); err != nil {
+		// A rebuilt shard's unchanged members keep their signatures.
+		var prev *storeLayout
+		if l.sk != nil {
+			prev = old
+		}
+		if err := s.buildParts(ctx, l, members, rebuild, prev); err != nil {
 			return nil, err
 		}
 	}
@@ -313,6 +335,7 @@ func (s *store) update(ctx context.Context, old *storeLayout, docs []storeDoc) (
 			}
 		}
 	}
+	l.setOffsets()
 	return l, nil
 }
 
@@ -340,8 +363,9 @@ func (s *store) assignDocs(ctx context.Context, cents [][]float32, bias []float3
 }
 
 // buildParts builds l.parts[p] from members[p] for every p in which, on
-// every core (each chromem-go collection fills on one).
-func (s *store) buildParts(ctx context.Context, l *storeLayout, members [][]storeDoc, which []int) error {
+// every core (each chromem-go collection fills on one), copying the
+// signature of every member unchanged since prev (nil: none) from there.
+func (s *store) buildParts(ctx context.Context, l *storeLayout, members [][]storeDoc, which []int, prev *storeLayout) error {
 	var wg sync.WaitGroup
 	errs := make(chan error, 1)
 	next := make(chan int)
@@ -350,7 +374,7 @@ func (s *store) buildParts(ctx context.Context, l *storeLayout, members [][]stor
 		go func() {
 			defer wg.Done()
 			for p := range next {
-				part, err := newPartition(ctx, s.name, s.ef, members[p])
+				part, err := newPartition(ctx, s.name, s.ef, members[p], l.sk, prev)
 				if err != nil {
 					select {
 					case errs <- err:
@@ -381,13 +405,24 @@ func (s *store) buildParts(ctx context.Context, l *storeLayout, members [][]stor
 	return nil
 }
 
-// index fills l.loc from the partitions' member lists.
+// index fills l.loc and l.offset from the partitions' member lists.
 func (l *storeLayout) index() {
 	l.loc = make(map[string]docLoc, l.n)
 	for p, part := range l.parts {
 		for i, d := range part.members {
 			l.loc[d.ID] = docLoc{part: int32(p), idx: int32(i)}
 		}
+	}
+	l.setOffsets()
+}
+
+// setOffsets fills l.offset from the partitions' sizes.
+func (l *storeLayout) setOffsets() {
+	l.offset = make([]int, len(l.parts))
+	at := 0
+	for p, part := range l.parts {
+		l.offset[p] = at
+		at += len(part.members)
 	}
 }
 
@@ -439,7 +474,7 @@ func (s *store) retrained(ctx context.Context) (*store, error) {
 	var nl *storeLayout
 	var err error
 	if l.n < s.cfg.minPartitioned()/2 || l.n == 0 {
-		nl, err = ns.fresh(ctx, docs, nil, nil, 0, nil)
+		nl, err = ns.fresh(ctx, docs, nil, nil, 0, nil, nil)
 	} else {
 		nl, err = ns.trained(ctx, docs)
 	}
@@ -458,7 +493,11 @@ func (s *store) seedOf() *storeSeed {
 		if l.triedN == 0 {
 			return nil
 		}
-		return &storeSeed{trainedN: l.triedN, probes: l.probes, scanShare: l.scanShare}
+		sd := &storeSeed{trainedN: l.triedN, probes: l.probes, scanShare: l.scanShare}
+		if l.sk != nil {
+			sd.skMean, sd.candidates, sd.candRecall = l.sk.mean, l.candidates, l.candRecall
+		}
+		return sd
 	}
 	sd := &storeSeed{cents: l.cents, bias: l.bias, trainedN: l.trainedN, trainedImbalance: l.trainedImbalance, probes: l.probes,
 		scanShare: l.scanShare, part: make(map[string]int32, len(l.loc))}

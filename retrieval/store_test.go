@@ -95,7 +95,7 @@ func TestStorePartitioned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ivf, err := buildStore(ctx, e, docs, nil, nil, storeConfig{MinPartitioned: 500})
+	ivf, err := buildStore(ctx, e, docs, nil, nil, storeConfig{MinPartitioned: 500, Probes: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestStoreUpdateTouchesOnlyItsPartitions(t *testing.T) {
 	ctx := context.Background()
 	e := NewLocalEmbedder(64)
 	docs := ivfDocs(t, e, 900)
-	cfg := storeConfig{MinPartitioned: 500}
+	cfg := storeConfig{MinPartitioned: 500, Probes: 8}
 	s0, err := buildStore(ctx, e, docs, nil, nil, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -233,7 +233,7 @@ func TestStoreRetrain(t *testing.T) {
 	ctx := context.Background()
 	e := NewLocalEmbedder(64)
 	docs := ivfDocs(t, e, 900)
-	cfg := storeConfig{MinPartitioned: 500}
+	cfg := storeConfig{MinPartitioned: 500, Probes: 8}
 	s, err := buildStore(ctx, e, docs[:600], nil, nil, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -287,57 +287,46 @@ func unitFrom32(v []float32) []float32 {
 	return unitFrom(f)
 }
 
-// TestStoreSeedExactDecision: a persisted "partitions did not pay" keeps
-// the store exact without training, unless a probe count is configured.
+// TestStoreSeedExactDecision: a persisted sketch is restored without
+// training; a persisted exact layout without one (an index saved before
+// sketches) trains one; a configured probe count trains partitions.
 func TestStoreSeedExactDecision(t *testing.T) {
 	ctx := context.Background()
 	e := NewLocalEmbedder(64)
 	docs := ivfDocs(t, e, 900)
-	seed := &storeSeed{trainedN: 900, probes: 29, scanShare: 0.95}
+	seed := &storeSeed{trainedN: 900, skMean: meanVector(vectorsOf(docs)), candidates: 300, candRecall: 0.995}
 	trains := 0
 	cfg := storeConfig{MinPartitioned: 500, trained: func() { trains++ }}
 	s, err := buildStore(ctx, e, docs, nil, seed, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l := s.layout.Load(); l.cents != nil || l.triedN != 900 || trains != 0 || s.needsRetrain() != "" {
-		t.Errorf("persisted exact decision: partitioned %v, triedN %d, %d trainings, retrain %q; want exact, 900, 0, none",
-			l.cents != nil, l.triedN, trains, s.needsRetrain())
+	if l := s.layout.Load(); l.cents != nil || l.sk == nil || l.triedN != 900 || l.candidates != 300 || trains != 0 || s.needsRetrain() != "" {
+		t.Errorf("persisted sketch: partitioned %v, sketch %v, triedN %d, %d candidates, %d trainings, retrain %q; want a sketch, 900, 300, 0, none",
+			l.cents != nil, l.sk != nil, l.triedN, l.candidates, trains, s.needsRetrain())
+	}
+	old := &storeSeed{trainedN: 900, probes: 29, scanShare: 0.95}
+	s, err = buildStore(ctx, e, docs, nil, old, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := s.layout.Load(); l.sk == nil || trains != 1 {
+		t.Errorf("persisted exact layout without a sketch: sketch %v after %d trainings; want one trained", l.sk != nil, trains)
 	}
 	cfg.Probes = 4
 	s, err = buildStore(ctx, e, docs, nil, seed, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.layout.Load().cents == nil || trains != 1 {
+	if s.layout.Load().cents == nil || trains != 2 {
 		t.Errorf("with CITEBOT_ANN_PROBES set: partitioned %v after %d trainings; want partitions", s.layout.Load().cents != nil, trains)
 	}
 }
 
-func TestPartitionsPay(t *testing.T) {
-	tests := []struct {
-		share   float64
-		k, n, d int
-		want    bool
-	}{
-		{0.5, 316, 100000, 512, true},   // 0.5 × 1.26 = 0.63
-		{0.7, 316, 100000, 512, false},  // 0.88: under 20% saved
-		{0.92, 316, 100000, 512, false}, // hash vectors at recall@50 0.99
-		{0.52, 45, 2000, 384, false},    // MiniLM on 2k passages: overhead dominates
-		{0.1, 1000, 1000000, 384, true},
-		{0.5, 10, 0, 512, false},
-	}
-	for _, tt := range tests {
-		if got := partitionsPay(tt.share, tt.k, tt.n, tt.d); got != tt.want {
-			t.Errorf("partitionsPay(%v, k=%d, n=%d, dim=%d) = %v, want %v", tt.share, tt.k, tt.n, tt.d, got, tt.want)
-		}
-	}
-}
-
-// TestStoreExactShards: an exact store past the threshold (partitions did
-// not pay) is sharded by article; every query scans every shard, so it
-// ranks exactly as one collection does, and a changed article rebuilds
-// only its shard.
+// TestStoreExactShards: a store past the threshold is sharded by article;
+// with every document a candidate it ranks exactly as one collection does
+// (a filter leaving few documents goes through chromem-go's scan of every
+// shard), and a changed article rebuilds only its shard.
 func TestStoreExactShards(t *testing.T) {
 	ctx := context.Background()
 	e := NewLocalEmbedder(64)
@@ -346,9 +335,10 @@ func TestStoreExactShards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := storeConfig{MinPartitioned: 5000}
-	// A persisted decision that partitions do not pay keeps it exact.
-	sharded, err := buildStore(ctx, e, docs, nil, &storeSeed{trainedN: 9000, scanShare: 0.95}, cfg)
+	// Past the threshold the store is sharded, with a sketch: re-scoring
+	// every document as a candidate makes it exact.
+	cfg := storeConfig{MinPartitioned: 5000, Candidates: len(docs)}
+	sharded, err := buildStore(ctx, e, docs, nil, nil, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,8 @@ import (
 )
 
 const benchUsage = `Usage: citebot bench [-sizes 1000,10000,100000] [-persist 100000]
-                     [-ann 10000,100000] [-probes 4,8,16,32,64] [-ann-embedder hash|minilm] [-topic-free]
+                     [-ann 10000,100000] [-probes 4,8,16,32,64] [-candidates 500,1000,2000,4000,8000]
+                     [-ann-embedder hash|minilm] [-topic-free]
                      [-ann-index DIR|off] [-ann-prepare] [-ann-queries 40] [-ann-corpus DIR]
        citebot bench -embedder minilm [-sizes 10000]
        citebot bench -store weaviate [-sizes 10000,100000]
@@ -23,9 +24,10 @@ and prints, for each: index build time, passages embedded per second, query
 latency p50/p95 for hybrid, chromem-go alone and BM25 alone, and memory. Then,
 with a persisted index of -persist passages in a temporary directory: the
 restart time (load, diff, no embedding) and the time to take in one changed
-article. Then the partitioned vector store against chromem-go's exact scan,
-over a synthetic corpus with topics at each -ann size: build time, and for the
-exact scan and each probe count the dense query's p50/p95, its recall@10 and
+article. Then the vector store's approximate layouts against chromem-go's
+exact scan, over a synthetic corpus with topics at each -ann size: build time,
+and for the exact scan, each sketch candidate count and each probe count the
+dense query's p50/p95, its recall@10 and
 recall@50 against the exact ranking and the hybrid search's p50/p95; one
 changed article and a no-op update; memory (1000000 passages: about 4 GiB and
 several minutes). It is a benchmark, not a test: figures depend on the machine.
@@ -50,6 +52,8 @@ Flags:
   -embedder NAME      hash (the default) or minilm
   -ann LIST           corpus sizes for the partitioned store; 0 skips it (default 10000,100000)
   -probes LIST        probe counts to measure (default 4,8,16,32,64; the calibrated one is added)
+  -candidates LIST    sketch candidate counts to measure (default 500,1000,2000,4000,8000;
+                      the calibrated one is added)
   -ann-embedder NAME  hash (default) or minilm (the installed model; slow: a few
                       hundred passages a minute on 2 busy cores)
   -topic-free         also measure the topic-free corpus, the worst case for partitions
@@ -77,6 +81,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	embedder := fs.String("embedder", "hash", "")
 	annFlag := fs.String("ann", "10000,100000", "")
 	probesFlag := fs.String("probes", "4,8,16,32,64", "")
+	candFlag := fs.String("candidates", "500,1000,2000,4000,8000", "")
 	annEmb := fs.String("ann-embedder", "hash", "")
 	topicFree := fs.Bool("topic-free", false, "")
 	annIndex := fs.String("ann-index", "", "")
@@ -142,6 +147,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	if ann.Probes, err = intList(*probesFlag, 1, 100_000); err != nil {
 		return usagef(benchUsage, "-probes: %v", err)
+	}
+	if ann.Candidates, err = intList(*candFlag, 1, 10_000_000); err != nil {
+		return usagef(benchUsage, "-candidates: %v", err)
 	}
 	switch *annEmb {
 	case "hash":

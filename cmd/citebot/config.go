@@ -34,7 +34,8 @@ type config struct {
 
 	AbstainThreshold float64 // CITEBOT_ABSTAIN_THRESHOLD (0 = the calibration's threshold)
 	Calibration      string  // CITEBOT_CALIBRATION: file written by citebot calibrate
-	ANNProbes        int     // CITEBOT_ANN_PROBES (0 = calibrated per index)
+	ANNProbes        int     // CITEBOT_ANN_PROBES (0 = no partitions)
+	ANNCandidates    int     // CITEBOT_ANN_CANDIDATES (0 = calibrated per index)
 	ANNMin           int     // CITEBOT_ANN_MIN_PASSAGES (0 = the index's default)
 	LateInteraction  bool    // CITEBOT_LATE_INTERACTION: re-score the first candidates by word pieces (MiniLM)
 
@@ -173,6 +174,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			bad("CITEBOT_ANN_PROBES", "want a whole number of vector partitions from 1 to 100000, got %q", v)
 		}
 		c.ANNProbes = n
+	}
+	if v := strings.TrimSpace(getenv("CITEBOT_ANN_CANDIDATES")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n > 10_000_000 {
+			bad("CITEBOT_ANN_CANDIDATES", "want a whole number of passages from 1 to 10000000, got %q", v)
+		}
+		c.ANNCandidates = n
 	}
 	if v := strings.TrimSpace(getenv("CITEBOT_ANN_MIN_PASSAGES")); v != "" {
 		n, err := strconv.Atoi(v)

@@ -198,6 +198,7 @@ func evalIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus, emb ret
 		Calibration:       cal,
 		AbstainThreshold:  c.AbstainThreshold,
 		ANNProbes:         c.ANNProbes,
+		ANNCandidates:     c.ANNCandidates,
 		ANNMinPassages:    c.ANNMin,
 		Path:              "off",
 		NoLateInteraction: !c.LateInteraction,

@@ -103,6 +103,7 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writ
 		Calibration:       cal,
 		AbstainThreshold:  c.AbstainThreshold,
 		ANNProbes:         c.ANNProbes,
+		ANNCandidates:     c.ANNCandidates,
 		ANNMinPassages:    c.ANNMin,
 		Path:              path,
 		NoLateInteraction: !c.LateInteraction,

@@ -99,6 +99,7 @@ func TestRunConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"CITEBOT_ABSTAIN_THRESHOLD": "high"}, "CITEBOT_ABSTAIN_THRESHOLD"},
 		{map[string]string{"CITEBOT_ANN_PROBES": "0"}, "CITEBOT_ANN_PROBES"},
 		{map[string]string{"CITEBOT_ANN_PROBES": "many"}, "CITEBOT_ANN_PROBES"},
+		{map[string]string{"CITEBOT_ANN_CANDIDATES": "-3"}, "CITEBOT_ANN_CANDIDATES"},
 		{map[string]string{"CITEBOT_ANN_MIN_PASSAGES": "-1"}, "CITEBOT_ANN_MIN_PASSAGES"},
 		{map[string]string{"CITEBOT_LATE_INTERACTION": "sometimes"}, "CITEBOT_LATE_INTERACTION"},
 		{map[string]string{"CITEBOT_MENTIONS": "yes please"}, "CITEBOT_MENTIONS"},
