@@ -20,8 +20,10 @@ import (
 type BenchANNOptions struct {
 	// Sizes are the corpus sizes in passages; empty means 10k and 100k.
 	Sizes []int
-	// Probes are the probe counts to measure; empty means 4 to 64.
+	// Probes are the probe counts to measure; empty means 4 to 64. NoIVF
+	// measures no partitions at all (training them takes minutes at 1M).
 	Probes []int
+	NoIVF  bool
 	// Candidates are the sketch candidate counts to measure (sketch.go);
 	// empty means 500 to 8,000. The calibrated count is added.
 	Candidates []int
@@ -77,6 +79,10 @@ func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
 			return fmt.Errorf("bench: probe count %d must be positive", p)
 		}
 	}
+	probes := opts.Probes
+	if opts.NoIVF {
+		probes = nil
+	}
 	emb := opts.Embedder
 	if emb == nil {
 		emb = NewLocalEmbedder(0)
@@ -113,7 +119,7 @@ func BenchANN(ctx context.Context, opts BenchANNOptions, w io.Writer) error {
 			if opts.PrepareOnly {
 				continue
 			}
-			if err := benchANNSize(ctx, cp.kind, c, topics, opts.Probes, opts.Candidates, e, embedded, opts.Queries, w); err != nil {
+			if err := benchANNSize(ctx, cp.kind, c, topics, probes, opts.Candidates, e, embedded, opts.Queries, w); err != nil {
 				return err
 			}
 		}
@@ -366,7 +372,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 	}
 	skL = nil
 	ivfL := l
-	if l.cents == nil && n >= 1000 {
+	if l.cents == nil && n >= 1000 && len(probes) > 0 {
 		// Measure partitions even where the default stays exact.
 		cfg := ix.storeConfigFor(s)
 		cfg.MinPartitioned, cfg.Probes, cfg.Calibration = 1, 1, ix.calibrationFor(s)

@@ -51,7 +51,8 @@ Flags:
   -persist N          passages in the persistence benchmark; 0 skips it (default 100000)
   -embedder NAME      hash (the default) or minilm
   -ann LIST           corpus sizes for the partitioned store; 0 skips it (default 10000,100000)
-  -probes LIST        probe counts to measure (default 4,8,16,32,64; the calibrated one is added)
+  -probes LIST        probe counts to measure (default 4,8,16,32,64; the calibrated one is added;
+                      0 measures no partitions: training them takes minutes at 1000000)
   -candidates LIST    sketch candidate counts to measure (default 500,1000,2000,4000,8000;
                       the calibrated one is added)
   -ann-embedder NAME  hash (default) or minilm (the installed model; slow: a few
@@ -145,7 +146,9 @@ func runBench(ctx context.Context, e *env, args []string) error {
 			return usagef(benchUsage, "-ann: %v", err)
 		}
 	}
-	if ann.Probes, err = intList(*probesFlag, 1, 100_000); err != nil {
+	if strings.TrimSpace(*probesFlag) == "0" {
+		ann.NoIVF = true
+	} else if ann.Probes, err = intList(*probesFlag, 1, 100_000); err != nil {
 		return usagef(benchUsage, "-probes: %v", err)
 	}
 	if ann.Candidates, err = intList(*candFlag, 1, 10_000_000); err != nil {
