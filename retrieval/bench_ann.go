@@ -336,8 +336,7 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 	if l.sk == nil && l.cents == nil && n >= 1000 {
 		// Measure a sketch even where the default has none.
 		cfg := ix.storeConfigFor(s)
-		cfg.MinPartitioned, cfg.Probes, cfg.Calibration = 1, 0, ix.calibrationFor(s)
-		cfg.Candidates = 1 // keep the sketch whatever calibration finds
+		cfg.MinPartitioned, cfg.Probes, cfg.Candidates, cfg.Calibration = 1, 0, 0, ix.calibrationFor(s)
 		forced, err := buildStore(ctx, emb, storeDocs(s), nil, nil, cfg)
 		if err != nil {
 			return fmt.Errorf("bench: %w", err)
@@ -346,27 +345,35 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 		fmt.Fprintf(w, "  (a sketch anyway for comparison: %d candidates calibrated, recall@50 %.3f on the calibration queries)\n",
 			skL.candidates, skL.candRecall)
 	}
-	if skL.sk != nil {
-		cands = slices.Clone(cands)
-		if !slices.Contains(cands, skL.candidates) && skL.candidates > 0 {
-			cands = append(cands, skL.candidates)
+	// rows measures dl with each of counts and the calibrated count,
+	// set applying one to the store's configuration; format names a row.
+	rows := func(format string, dl *storeLayout, counts []int, calibrated, limit int, set func(int)) error {
+		counts = slices.Clone(counts)
+		if calibrated > 0 && !slices.Contains(counts, calibrated) {
+			counts = append(counts, calibrated)
 		}
-		slices.Sort(cands)
-		for _, r := range cands {
-			if r > n {
+		slices.Sort(counts)
+		for _, c := range counts {
+			if c > limit {
 				continue
 			}
-			name := fmt.Sprintf("sketch, %d candidates", r)
-			if r == skL.candidates {
+			name := fmt.Sprintf(format, c)
+			if c == calibrated {
 				name += " (calibrated)"
-				if skL == l {
-					name = fmt.Sprintf("default: sketch, %d candidates", r)
+				if dl == l {
+					name = "default: " + fmt.Sprintf(format, c)
 				}
 			}
-			s.store.cfg.Candidates = r
-			if err := row(name, skL, r); err != nil {
+			set(c)
+			if err := row(name, dl, c); err != nil {
 				return err
 			}
+		}
+		return nil
+	}
+	if skL.sk != nil {
+		if err := rows("sketch, %d candidates", skL, cands, skL.candidates, n, func(c int) { s.store.cfg.Candidates = c }); err != nil {
+			return err
 		}
 		s.store.cfg.Candidates = ownCfg.Candidates
 	}
@@ -386,26 +393,8 @@ func benchANNSize(ctx context.Context, kind string, c *corpus.Corpus, topics []i
 			len(ivfL.parts), ivfL.imbalance(), ivfL.probes, 100*ivfL.scanShare)
 	}
 	if ivfL.cents != nil {
-		probes = slices.Clone(probes)
-		if !slices.Contains(probes, ivfL.probes) && ivfL.probes > 0 {
-			probes = append(probes, ivfL.probes)
-		}
-		slices.Sort(probes)
-		for _, p := range probes {
-			if p > len(ivfL.parts) {
-				continue
-			}
-			name := fmt.Sprintf("ivf, %d probes", p)
-			if p == ivfL.probes {
-				name += " (calibrated)"
-				if ivfL == l {
-					name = fmt.Sprintf("default: ivf, %d probes", p)
-				}
-			}
-			s.store.cfg.Probes = p
-			if err := row(name, ivfL, p); err != nil {
-				return err
-			}
+		if err := rows("ivf, %d probes", ivfL, probes, ivfL.probes, len(ivfL.parts), func(p int) { s.store.cfg.Probes = p }); err != nil {
+			return err
 		}
 	}
 	s.store.layout.Store(own)

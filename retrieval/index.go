@@ -61,7 +61,7 @@ type Options struct {
 	// (CITEBOT_ANN_PROBES): more is slower and closer to the exact scan.
 	ANNProbes int
 	// ANNMinPassages is the size from which the dense store is sharded and
-	// sketched (CITEBOT_ANN_MIN_PASSAGES); ≤ 0 means 20,000, below which
+	// sketched (CITEBOT_ANN_MIN_PASSAGES); ≤ 0 means 5,000, below which
 	// the exact scan takes a few milliseconds.
 	ANNMinPassages int
 

@@ -296,6 +296,10 @@ func sketchThreshold(est []float32, r int, lim float32) (th int, bucket func(flo
 	return 0, bucket
 }
 
+// estPool holds per-query estimate buffers (4 bytes a passage: 4 MB at
+// 1M passages, which would otherwise be garbage after every query).
+var estPool = sync.Pool{New: func() any { return new([]float32) }}
+
 // sketchQuery returns up to n nearest documents to vec matching where, by
 // exact similarity among the (at least) cand best by the sketch's
 // estimate.
@@ -303,7 +307,12 @@ func (l *storeLayout) sketchQuery(ctx context.Context, vec []float32, n, cand in
 	sk := l.sk
 	qc := make([]uint64, sk.words)
 	sk.sign(vec, false, qc, make([]float32, 2*sk.pad))
-	est := make([]float32, l.n)
+	buf := estPool.Get().(*[]float32)
+	defer estPool.Put(buf)
+	if cap(*buf) < l.n {
+		*buf = make([]float32, l.n)
+	}
+	est := (*buf)[:l.n]
 	l.estimates(qc, where, est)
 	if err := ctx.Err(); err != nil {
 		return nil, err

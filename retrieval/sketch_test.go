@@ -128,8 +128,14 @@ func TestSketchQuery(t *testing.T) {
 	if r := recall / nq; r < 0.97 {
 		t.Errorf("recall@50 with %d calibrated candidates %.3f on other queries; calibrated %.3f", l.candidates, r, l.candRecall)
 	}
-	if hits, _ := cal.query(ctx, docs[0].Vector, 1, nil); len(hits) != 1 || hits[0].ID != docs[0].ID {
-		t.Errorf("a document's own vector finds %v, want %s", hitIDs(hits), docs[0].ID)
+	findsItself(t, cal, &docs[0])
+}
+
+// findsItself checks that d's own vector finds d first in s.
+func findsItself(t *testing.T, s *store, d *storeDoc) {
+	t.Helper()
+	if hits, _ := s.query(context.Background(), d.Vector, 1, nil); len(hits) != 1 || hits[0].ID != d.ID {
+		t.Errorf("the vector of %s finds %v", d.ID, hitIDs(hits))
 	}
 }
 
@@ -172,9 +178,7 @@ func TestSketchUpdate(t *testing.T) {
 			t.Fatalf("changed passage at %+v kept its old signature", at)
 		}
 	}
-	if hits, _ := s1.query(ctx, changed[4321].Vector, 1, nil); len(hits) != 1 || hits[0].ID != changed[4321].ID {
-		t.Errorf("changed passage's vector finds %v, want %s", hitIDs(hits), changed[4321].ID)
-	}
+	findsItself(t, s1, &changed[4321])
 }
 
 // TestSketchPersist: the sketch's mean and calibration survive the layout

@@ -448,7 +448,7 @@ func (s *store) needsRetrain() string {
 	min := s.cfg.minPartitioned()
 	switch {
 	case l.cents == nil && l.n >= min && l.n >= 2*l.triedN:
-		return fmt.Sprintf("%d passages, partitioning from %d", l.n, min)
+		return fmt.Sprintf("%d passages, sharded and sketched (or partitioned) from %d", l.n, min)
 	case l.cents == nil:
 		return ""
 	case l.n < min/2:
