@@ -85,6 +85,12 @@ func FuzzReadLayout(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
+	buf.Reset()
+	if err := writeLayout(&buf, &storeSeed{trainedN: 2, skMean: []float32{0.5, 0.25}, candidates: 2, candRecall: 1}, []string{"a", "b"}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add(asV1(buf.Bytes()))
 	f.Add([]byte("CBIVF1\n\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		got, err := readLayout(b, []string{"a", "b"}, 2)
@@ -94,10 +100,37 @@ func FuzzReadLayout(f *testing.F) {
 		if len(got.bias) != len(got.cents) {
 			t.Fatalf("%d centroids, %d biases", len(got.cents), len(got.bias))
 		}
+		if got.skMean != nil && (len(got.skMean) != 2 || got.cents != nil) {
+			t.Fatalf("a %d-dimension sketch mean with %d centroids", len(got.skMean), len(got.cents))
+		}
 		for id, p := range got.part {
 			if int(p) >= len(got.cents) || (id != "a" && id != "b") {
 				t.Fatalf("passage %q in partition %d of %d", id, p, len(got.cents))
 			}
 		}
 	})
+}
+
+// asV1 rewrites a version 2 layout file without a sketch as version 1.
+func asV1(b []byte) []byte {
+	v1 := append([]byte(nil), ivfMagicV1...)
+	v1 = append(v1, b[8:ivfHeaderSizeV1]...)
+	return append(v1, b[ivfHeaderSize:]...)
+}
+
+// TestLayoutFileV1: a layout file of the previous format still reads, as a
+// layout without a sketch.
+func TestLayoutFileV1(t *testing.T) {
+	var buf bytes.Buffer
+	sd := &storeSeed{cents: [][]float32{{1, 0}, {0, 1}}, bias: []float32{0.5, 0}, trainedN: 2, part: map[string]int32{"a": 1, "b": 0}}
+	if err := writeLayout(&buf, sd, []string{"a", "b"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readLayout(asV1(buf.Bytes()), []string{"a", "b"}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.cents) != 2 || got.bias[0] != 0.5 || got.part["a"] != 1 || got.skMean != nil || got.trainedN != 2 {
+		t.Fatalf("version 1 file read as %+v", got)
+	}
 }
