@@ -155,3 +155,45 @@ func TestRetrainInBackground(t *testing.T) {
 		t.Errorf("retrained layout not saved")
 	}
 }
+
+// TestSketchIndexRestart: an index past the threshold gets a sketch, saves
+// its mean and calibration, and a restart (one article changed) trains and
+// calibrates nothing, keeps the mean and still finds the changed article.
+func TestSketchIndexRestart(t *testing.T) {
+	dir := t.TempDir()
+	c := SyntheticTopicalCorpus(600, 9)
+	var trains atomic.Int32
+	open := func(c *corpus.Corpus) *Index {
+		ix, err := NewIndex(context.Background(), c, Options{Embedder: NewLocalEmbedder(64), Path: dir,
+			ANNMinPassages: 300, annTrained: func() { trains.Add(1) }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(ix.retrainer.wait)
+		return ix
+	}
+	l0 := open(c).snap.Load().store.layout.Load()
+	if trains.Load() != 1 || l0.sk == nil || l0.candidates == 0 {
+		t.Fatalf("first build: %d trainings, sketch %v, %d candidates; want 1, a sketch, calibrated", trains.Load(), l0.sk != nil, l0.candidates)
+	}
+	if m := readTestManifest(t, dir); m.IVFFile == "" {
+		t.Fatal("manifest names no layout file")
+	}
+	edited := &corpus.Corpus{Articles: c.Articles, Passages: slices.Clone(c.Passages)}
+	for i := range edited.Passages {
+		if edited.Passages[i].DocID == c.Passages[0].DocID {
+			edited.Passages[i].Text = "harbour cranes and shipping tariffs " + edited.Passages[i].Text
+		}
+	}
+	trains.Store(0)
+	ix := open(edited)
+	l1 := ix.snap.Load().store.layout.Load()
+	if trains.Load() != 0 || l1.sk == nil || !slices.Equal(l1.sk.mean, l0.sk.mean) || l1.candidates != l0.candidates {
+		t.Fatalf("restart: %d trainings, sketch %v, %d candidates (saved %d); want none, the saved mean and count",
+			trains.Load(), l1.sk != nil, l1.candidates, l0.candidates)
+	}
+	if ans, err := ix.Search(context.Background(), Query{Text: "harbour cranes and shipping tariffs"}); err != nil ||
+		len(ans.Results) == 0 || ans.Results[0].Passage.DocID != c.Passages[0].DocID {
+		t.Errorf("search for the changed article after restart: %+v, %v", ans.Results, err)
+	}
+}

@@ -40,6 +40,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{"bad k", []string{"ask", "-k", "0", "who?"}, "-k must be between 1 and 10"},
 		{"bad bench sizes", []string{"bench", "-sizes", "ten"}, `-sizes: "ten"`},
 		{"bad bench probes", []string{"bench", "-probes", "4,x"}, `-probes: "x"`},
+		{"bad bench candidates", []string{"bench", "-candidates", "0"}, `-candidates:`},
 		{"bad bench embedder", []string{"bench", "-ann-embedder", "bert"}, `-ann-embedder: want hash or minilm`},
 		{"bench prepare without cache", []string{"bench", "-ann-prepare", "-ann-index", "off"}, "-ann-prepare: needs a cache"},
 		{"bench prepare without sizes", []string{"bench", "-ann-prepare", "-ann", "0"}, "-ann-prepare: no -ann sizes"},
@@ -316,12 +317,13 @@ func TestBenchANNCorpus(t *testing.T) {
 // TestBenchRuns exercises `citebot bench` on tiny corpora: it is a
 // benchmark, so only its shape is checked, never a time.
 func TestBenchRuns(t *testing.T) {
-	code, stdout, stderr := runCmd(t, nil, "bench", "-sizes", "50", "-persist", "200", "-ann", "1200", "-probes", "2,4")
+	code, stdout, stderr := runCmd(t, nil, "bench", "-sizes", "50", "-persist", "200", "-ann", "1200", "-probes", "2,4",
+		"-candidates", "300")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
-	for _, want := range []string{"hybrid p50", "chromem p50", "bm25 p50", "restart", "one article changed",
-		"chromem-go exact scan", "recall@50", "ivf, 4 probes", "no-op update"} {
+	for _, want := range []string{"hybrid p50", "dense p50", "bm25 p50", "restart", "one article changed",
+		"chromem-go exact scan", "recall@50", "sketch, 300 candidates", "ivf, 4 probes", "no-op update"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("bench output lacks %q:\n%s", want, stdout)
 		}
