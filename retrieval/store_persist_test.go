@@ -16,7 +16,13 @@ import (
 // counting centroid trainings in trains.
 func ivfIndex(t *testing.T, dir string, c *corpus.Corpus, trains *atomic.Int32) *Index {
 	t.Helper()
-	ix, err := NewIndex(context.Background(), c, Options{Embedder: NewLocalEmbedder(64), Path: dir, ANNProbes: 6,
+	return annIndex(t, dir, c, trains, 6)
+}
+
+// annIndex is ivfIndex with probes probes; 0 means the default, a sketch.
+func annIndex(t *testing.T, dir string, c *corpus.Corpus, trains *atomic.Int32, probes int) *Index {
+	t.Helper()
+	ix, err := NewIndex(context.Background(), c, Options{Embedder: NewLocalEmbedder(64), Path: dir, ANNProbes: probes,
 		ANNMinPassages: 300, annTrained: func() { trains.Add(1) }})
 	if err != nil {
 		t.Fatal(err)
@@ -102,16 +108,22 @@ func TestPartitionsPersist(t *testing.T) {
 }
 
 // TestRetrainInBackground: an exact index that grows past the threshold
-// stays exact through the update, then is partitioned in the background,
+// stays exact through the update, then is partitioned (CITEBOT_ANN_PROBES)
+// or sketched (the default) in the background,
 // swapped in, searchable and saved.
 func TestRetrainInBackground(t *testing.T) {
+	t.Run("partitions", func(t *testing.T) { testRetrainInBackground(t, 6) })
+	t.Run("sketch", func(t *testing.T) { testRetrainInBackground(t, 0) })
+}
+
+func testRetrainInBackground(t *testing.T, probes int) {
 	dir := t.TempDir()
 	c := SyntheticTopicalCorpus(900, 4)
 	small := &corpus.Corpus{Articles: c.Articles[:20], Passages: c.Passages[:200]}
 	var trains atomic.Int32
-	ix := ivfIndex(t, dir, small, &trains)
-	if ix.snap.Load().store.layout.Load().cents != nil || trains.Load() != 0 {
-		t.Fatalf("200 passages partitioned; want exact below 300")
+	ix := annIndex(t, dir, small, &trains, probes)
+	if l := ix.snap.Load().store.layout.Load(); l.cents != nil || l.sk != nil || trains.Load() != 0 {
+		t.Fatalf("200 passages partitioned or sketched; want exact below 300")
 	}
 	// Searches run on through the update and the background retrain (the
 	// race detector watches the layout swap).
@@ -139,9 +151,13 @@ func TestRetrainInBackground(t *testing.T) {
 	<-done
 	s := ix.snap.Load()
 	l := s.store.layout.Load()
-	if trains.Load() != 1 || l.cents == nil || len(l.parts) != numPartitions(900) || l.n != 900 {
+	switch {
+	case probes > 0 && (trains.Load() != 1 || l.cents == nil || len(l.parts) != numPartitions(900) || l.n != 900):
 		t.Fatalf("after growing to 900: %d trainings, %d partitions, %d documents; want 1, %d, 900",
 			trains.Load(), len(l.parts), l.n, numPartitions(900))
+	case probes == 0 && (trains.Load() != 1 || l.sk == nil || l.cents != nil || l.n != 900 || l.candidates == 0):
+		t.Fatalf("after growing to 900: %d trainings, sketch %v, %d documents, %d candidates; want 1, a calibrated sketch, 900",
+			trains.Load(), l.sk != nil, l.n, l.candidates)
 	}
 	if why := s.store.needsRetrain(); why != "" {
 		t.Errorf("retrained store still asks for retraining: %s", why)
