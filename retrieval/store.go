@@ -77,25 +77,13 @@ const (
 // probes returns the probe count for l: the configured one, else the
 // calibrated one, else defaultProbes.
 func (c storeConfig) probes(l *storeLayout) int {
-	switch {
-	case c.Probes > 0:
-		return c.Probes
-	case l.probes > 0:
-		return l.probes
-	}
-	return defaultProbes
+	return cmp.Or(max(c.Probes, 0), l.probes, defaultProbes)
 }
 
 // candidates returns how many candidates a sketch query re-scores on l:
 // the configured count, else the calibrated one, else defaultCandidates.
 func (c storeConfig) candidates(l *storeLayout) int {
-	switch {
-	case c.Candidates > 0:
-		return c.Candidates
-	case l.candidates > 0:
-		return l.candidates
-	}
-	return defaultCandidates
+	return cmp.Or(max(c.Candidates, 0), l.candidates, defaultCandidates)
 }
 
 func (c storeConfig) minPartitioned() int {

@@ -191,19 +191,14 @@ func evalIndex(ctx context.Context, e *env, c config, cp *corpus.Corpus, emb ret
 	if err != nil {
 		return nil, err
 	}
-	ix, err := retrieval.NewIndex(ctx, cp, retrieval.Options{
-		Embedder:          emb,
-		EmbedBatch:        embedBatch(emb),
-		Logger:            log,
-		Calibration:       cal,
-		AbstainThreshold:  c.AbstainThreshold,
-		ANNProbes:         c.ANNProbes,
-		ANNCandidates:     c.ANNCandidates,
-		ANNMinPassages:    c.ANNMin,
-		Path:              "off",
-		NoLateInteraction: !c.LateInteraction,
-		Progress:          retrieval.NewProgressPrinter(e.stderr, isTerminal(e.stderr), log),
-	})
+	ix, err := retrieval.NewIndex(ctx, cp, c.indexOptions(retrieval.Options{
+		Embedder:    emb,
+		EmbedBatch:  embedBatch(emb),
+		Logger:      log,
+		Calibration: cal,
+		Path:        "off",
+		Progress:    retrieval.NewProgressPrinter(e.stderr, isTerminal(e.stderr), log),
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("building the index with %s: %w", emb.Name(), err)
 	}

@@ -96,23 +96,27 @@ func openIndex(ctx context.Context, c config, log *slog.Logger, progress io.Writ
 	if wrap != nil {
 		emb = wrap(emb)
 	}
-	ix, err := retrieval.NewIndex(ctx, cp, retrieval.Options{
-		Embedder:          emb,
-		EmbedBatch:        batch,
-		Logger:            log,
-		Calibration:       cal,
-		AbstainThreshold:  c.AbstainThreshold,
-		ANNProbes:         c.ANNProbes,
-		ANNCandidates:     c.ANNCandidates,
-		ANNMinPassages:    c.ANNMin,
-		Path:              path,
-		NoLateInteraction: !c.LateInteraction,
-		Progress:          retrieval.NewProgressPrinter(progress, isTerminal(progress), log),
-	})
+	ix, err := retrieval.NewIndex(ctx, cp, c.indexOptions(retrieval.Options{
+		Embedder:    emb,
+		EmbedBatch:  batch,
+		Logger:      log,
+		Calibration: cal,
+		Path:        path,
+		Progress:    retrieval.NewProgressPrinter(progress, isTerminal(progress), log),
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("building the index with %s: %w", emb.Name(), err)
 	}
 	return ix, nil
+}
+
+// indexOptions returns o with what the configuration sets of an index: the
+// abstention threshold, the vector store's knobs and late interaction.
+func (c config) indexOptions(o retrieval.Options) retrieval.Options {
+	o.AbstainThreshold = c.AbstainThreshold
+	o.ANNProbes, o.ANNCandidates, o.ANNMinPassages = c.ANNProbes, c.ANNCandidates, c.ANNMin
+	o.NoLateInteraction = !c.LateInteraction
+	return o
 }
 
 // indexOff reports whether CITEBOT_INDEX keeps the index in memory only.
