@@ -43,15 +43,15 @@ type store struct {
 
 // storeConfig tunes the store. The zero value means the defaults.
 type storeConfig struct {
-	// Probes is how many partitions a query scans (CITEBOT_ANN_PROBES);
-	// ≤ 0 means defaultProbes.
+	// Probes, when > 0, makes the store past MinPartitioned k-means
+	// partitions instead of a sketch, and is how many a query scans
+	// (CITEBOT_ANN_PROBES).
 	Probes int
 	// Candidates is how many candidates by the sketch a query re-scores
-	// (CITEBOT_ANN_CANDIDATES); set, it also keeps the sketch where
-	// calibration finds it does not pay. ≤ 0 means calibrated.
+	// (CITEBOT_ANN_CANDIDATES); ≤ 0 means the calibrated count.
 	Candidates int
-	// MinPartitioned is the size from which the store partitions; ≤ 0
-	// means defaultMinPartitioned.
+	// MinPartitioned is the size from which the store is sketched (or
+	// partitioned); ≤ 0 means defaultMinPartitioned.
 	MinPartitioned int
 	// Calibration, if set, returns sample query vectors the default probe
 	// count is calibrated on whenever centroids are trained
@@ -109,8 +109,9 @@ type storeLayout struct {
 	// scanShare the share of the documents it scans.
 	probes    int
 	scanShare float64
-	// triedN, on an exact layout, is the size at which calibration found
-	// partitions not worth it (0: never tried).
+	// triedN, on an exact layout, is the size its sketch was trained at
+	// (or, in an index saved before sketches, at which partitions were
+	// found not worth it; 0: never trained).
 	triedN int
 	// sk, on an exact layout, signs every member (sketch.go): a query
 	// then re-scores only the best candidates by the signatures, the

@@ -46,10 +46,10 @@ type storeSeed struct {
 	probes           int
 	scanShare        float64
 	part             map[string]int32 // document id → partition
-	// With no centroids, trainedN > 0 records that partitions did not pay
-	// at that size (store_calibrate.go).
-	// skMean, with no centroids, is the sketch's mean (sketch.go; nil:
-	// no sketch), candidates and candRecall its calibration.
+	// With no centroids, skMean is the sketch's mean (sketch.go) and
+	// candidates and candRecall its calibration, trained at trainedN
+	// passages; nil in an index saved before sketches, whose trainedN
+	// recorded that partitions did not pay (its sketch is then trained).
 	skMean     []float32
 	candidates int
 	candRecall float64
