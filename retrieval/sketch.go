@@ -118,12 +118,16 @@ func (sk *sketcher) sign(v []float32, centre bool, out []uint64, buf []float32) 
 			buf[d] = x * sg[d]
 		}
 		walshHadamard(buf)
-		base := r * sk.pad
-		for i, x := range buf {
-			if x > 0 {
-				b := base + i
-				out[b>>6] |= 1 << (b & 63)
+		// One bit a projection, set when its sign bit is clear (+0 counts
+		// as positive), without a branch: the signs are random, and a
+		// mispredicted branch a bit cost more than the transform.
+		words := out[r*sk.pad/64 : (r+1)*sk.pad/64]
+		for w := range words {
+			var acc uint64
+			for i, x := range buf[w*64 : w*64+64 : w*64+64] {
+				acc |= uint64(^math.Float32bits(x)>>31) << i
 			}
+			words[w] |= acc
 		}
 	}
 	return float32(math.Sqrt(norm))
