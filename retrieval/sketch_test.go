@@ -246,3 +246,36 @@ func BenchmarkSketchSign(b *testing.B) {
 		sk.sign(v, true, out, buf)
 	}
 }
+
+// TestSketchRetrainWhenDoubled: a sketched store asks for retraining once
+// its corpus has doubled since the sketch was trained, and the retrained
+// store has a sketch trained on all of it.
+func TestSketchRetrainWhenDoubled(t *testing.T) {
+	ctx := context.Background()
+	e := NewLocalEmbedder(64)
+	docs := ivfDocs(t, e, 6000)
+	s0 := sketchStore(t, e, docs[:3000], 0)
+	grown, err := buildStore(ctx, e, docs[:5000], s0, nil, s0.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why := grown.needsRetrain(); why != "" {
+		t.Fatalf("5000 of a sketch trained at 3000 asks for retraining: %s", why)
+	}
+	doubled, err := buildStore(ctx, e, docs, grown, nil, s0.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doubled.needsRetrain() == "" {
+		t.Fatal("6000 of a sketch trained at 3000 does not ask for retraining")
+	}
+	re, err := doubled.retrained(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := re.layout.Load()
+	if l.sk == nil || l.sk == doubled.layout.Load().sk || l.triedN != 6000 || re.needsRetrain() != "" {
+		t.Fatalf("retrained: sketch %v (new %v), trained at %d, retrain %q", l.sk != nil, l.sk != doubled.layout.Load().sk, l.triedN, re.needsRetrain())
+	}
+	findsItself(t, re, &docs[5999])
+}
