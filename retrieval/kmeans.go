@@ -38,16 +38,7 @@ func trainCentroids(ctx context.Context, vecs [][]float32, k int, seed int64) ([
 		return nil, nil, nil
 	}
 	dim := len(vecs[0])
-	mean := make([]float64, dim)
-	for _, v := range vecs {
-		for d, x := range v {
-			mean[d] += float64(x)
-		}
-	}
-	mu := make([]float32, dim)
-	for d := range mean {
-		mu[d] = float32(mean[d] / float64(len(vecs)))
-	}
+	mu := meanVector(vecs)
 	rng := rand.New(rand.NewSource(seed))
 	pick := rng.Perm(len(vecs))[:min(len(vecs), k*kmeansPerCentroid)]
 	sample := make([][]float32, len(pick))
