@@ -68,3 +68,7 @@ func (m *Model) EmbedTokens(ctx context.Context, texts []string) ([][][]float32,
 	}
 	return out, nil
 }
+
+// Pieces returns how many vectors EmbedTokens gives for text: its word
+// pieces, at most MaxTokens-2.
+func (m *Model) Pieces(text string) int { return max(len(m.Tokenize(text))-2, 0) }

@@ -27,8 +27,8 @@ func TestEmbedTokens(t *testing.T) {
 		t.Fatalf("%d results for %d texts", len(batch), len(texts))
 	}
 	for i, text := range texts {
-		if got, want := len(batch[i]), len(m.Tokenize(text))-2; got != want {
-			t.Errorf("text %d: %d vectors, want %d (its word pieces)", i, got, want)
+		if got, want := len(batch[i]), len(m.Tokenize(text))-2; got != want || m.Pieces(text) != want {
+			t.Errorf("text %d: %d vectors, Pieces %d, want %d (its word pieces)", i, got, m.Pieces(text), want)
 		}
 		for _, v := range batch[i] {
 			checkUnit(t, "token vector", v)
@@ -66,5 +66,27 @@ func TestEmbedTokens(t *testing.T) {
 	cancel()
 	if _, err := m.EmbedTokens(cancelled, texts); err == nil {
 		t.Error("EmbedTokens with a cancelled context: nil error")
+	}
+}
+
+// TestPiecesOfPrefix checks what retrieval relies on to find a sentence's
+// pieces in its passage's: the pieces of the text up to a sentence's end
+// are the first pieces of the whole text.
+func TestPiecesOfPrefix(t *testing.T) {
+	m := testModel(t)
+	text := "In 1066, Duke William II of Normandy conquered England. The invading Normans replaced the Anglo-Saxons. " +
+		"Edgar Atheling's sister—Margaret—married Malcolm III (of Scotland)."
+	whole := m.Tokenize(text)
+	for _, end := range []int{strings.Index(text, " The"), strings.Index(text, " Edgar"), len(text)} {
+		prefix := m.Tokenize(text[:end])
+		n := m.Pieces(text[:end])
+		if n != len(prefix)-2 || n > len(whole)-2 {
+			t.Fatalf("Pieces(%q) = %d, %d ids", text[:end], n, len(prefix))
+		}
+		for k := 1; k <= n; k++ {
+			if prefix[k] != whole[k] {
+				t.Errorf("prefix %q: piece %d is %d, the whole text's is %d", text[:end], k, prefix[k], whole[k])
+			}
+		}
 	}
 }
