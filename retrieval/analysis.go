@@ -48,6 +48,11 @@ type passCache struct {
 	arts map[articleKey]termSet
 	// lexOnly is set when the search has no query vector.
 	lexOnly bool
+	// qPieces are the question's word-piece vectors and pieces the
+	// passages' that late interaction re-scored (tokensim.go), nil when it
+	// did not run.
+	qPieces [][]float32
+	pieces  map[int]pieceVecs
 }
 
 func newPassCache(ix *Index, s *snapshot) *passCache {
@@ -83,7 +88,7 @@ type derivedCache struct {
 	an  map[int]*analyzed
 	ctx map[int]contextSet
 	sv  map[int][][]float32 // sentence vectors (sentsem.go)
-	tv  map[int][][]float32 // word-piece vectors (tokensim.go)
+	tv  map[int]pieceVecs   // word-piece vectors (tokensim.go)
 }
 
 func (d *derivedCache) sentVecs(doc int) ([][]float32, bool) {

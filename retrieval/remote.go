@@ -540,7 +540,7 @@ func (ix *Index) remoteSuggest(text string, n int) []Result {
 	for i, h := range hits {
 		p := h.rec.Passage
 		out[i] = Result{Rank: i + 1, Passage: p, Article: h.rec.article(), Score: h.score, Lexical: h.score,
-			Excerpt: pickExcerpt(p.Text, ix.analyzePassage("", p.Text), qt)}
+			Excerpt: pickExcerpt(p.Text, ix.analyzePassage("", p.Text), qt, nil)}
 	}
 	return out
 }

@@ -11,12 +11,12 @@ func (ix *Index) result(pc *passCache, qt queryTerms, c candidate, rank int) Res
 	r := Result{
 		Rank: rank, Passage: s.passages[c.doc], Article: s.articles[c.doc],
 		Score: c.score, Dense: c.dense, Lexical: c.lexical,
-		Excerpt: pickExcerpt(s.passages[c.doc].Text, pc.get(c.doc), qt),
+		Excerpt: pickExcerpt(s.passages[c.doc].Text, pc.get(c.doc), qt, pc.sentenceAlignments(c.doc)),
 	}
 	for _, d := range c.dup {
 		r.AlsoReportedBy = append(r.AlsoReportedBy, Result{
 			Rank: rank, Passage: s.passages[d], Article: s.articles[d],
-			Excerpt: pickExcerpt(s.passages[d].Text, pc.get(d), qt),
+			Excerpt: pickExcerpt(s.passages[d].Text, pc.get(d), qt, pc.sentenceAlignments(d)),
 		})
 	}
 	return r
@@ -80,7 +80,7 @@ func (ix *Index) Suggest(text string, n int) []Result {
 	for r, h := range hits {
 		p := s.passages[h.doc]
 		out = append(out, Result{Rank: r + 1, Passage: p, Article: s.articles[h.doc], Score: h.score, Lexical: h.score,
-			Excerpt: pickExcerpt(p.Text, ix.analyzePassage("", p.Text), qt)})
+			Excerpt: pickExcerpt(p.Text, ix.analyzePassage("", p.Text), qt, nil)})
 	}
 	return out
 }

@@ -54,6 +54,9 @@ func (f *tokenFake) EmbedTokens(ctx context.Context, texts []string) ([][][]floa
 	return out, nil
 }
 
+// Pieces counts the words EmbedTokens makes pieces of.
+func (f *tokenFake) Pieces(text string) int { return len(strings.Fields(text)) }
+
 func hashWord(w string) uint32 {
 	h := uint32(2166136261)
 	for i := 0; i < len(w); i++ {
@@ -128,20 +131,33 @@ func TestTokenRerankFailureKeepsRanking(t *testing.T) {
 	}
 }
 
-func TestMaxSim(t *testing.T) {
+func TestAlignment(t *testing.T) {
 	u := func(i int) []float32 { v := make([]float32, 3); v[i] = 1; return v }
+	q := [][]float32{u(0), u(1)}
 	tests := []struct {
-		q, p [][]float32
+		name string
+		q    [][]float32
+		p    pieceVecs
 		want float64
 	}{
-		{[][]float32{u(0), u(1)}, [][]float32{u(0), u(1), u(2)}, 1},
-		{[][]float32{u(0), u(1)}, [][]float32{u(0)}, 0.5},
-		{[][]float32{u(0)}, nil, 0},
-		{nil, [][]float32{u(0)}, 0},
+		{"one sentence, every piece matched", q, pieceVecs{vecs: [][]float32{u(0), u(1), u(2)}}, 1},
+		{"one sentence, half matched", q, pieceVecs{vecs: [][]float32{u(0)}}, 0.5},
+		{"no passage pieces", q, pieceVecs{}, 0},
+		{"no question pieces", nil, pieceVecs{vecs: [][]float32{u(0)}}, 0},
+		// The question's pieces in adjacent sentences: the best two-sentence
+		// window matches both, as the whole passage does.
+		{"matches adjacent", q, pieceVecs{vecs: [][]float32{u(0), u(1), u(2), u(2)}, ends: []int{1, 2, 3, 4}}, 1},
+		// Three sentences apart: every window matches one of the two, so
+		// the window half of the score is 0.5.
+		{"matches apart", q, pieceVecs{vecs: [][]float32{u(0), u(2), u(2), u(1)}, ends: []int{1, 2, 3, 4}}, 0.75},
+		// Sentences past truncation have no pieces; ends that stop short of
+		// the pieces get the rest as a last sentence.
+		{"truncated", q, pieceVecs{vecs: [][]float32{u(0), u(1)}, ends: []int{1, 2, 2}}, 1},
+		{"short ends", q, pieceVecs{vecs: [][]float32{u(0), u(2), u(2), u(1)}, ends: []int{1}}, 1},
 	}
 	for _, tt := range tests {
-		if got := maxSim(tt.q, tt.p); got != tt.want {
-			t.Errorf("maxSim(%v, %v) = %v, want %v", tt.q, tt.p, got, tt.want)
+		if got := alignment(tt.q, tt.p); got != tt.want {
+			t.Errorf("%s: alignment = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
@@ -157,5 +173,71 @@ func TestNoLateInteraction(t *testing.T) {
 	}
 	if calls := emb.take(); len(calls) != 0 {
 		t.Errorf("EmbedTokens called %d times with NoLateInteraction, want 0", len(calls))
+	}
+}
+
+// TestExcerptFollowsAlignment checks that a sentence's alignment with the
+// question decides between sentences with query evidence, and never marks
+// one without any.
+func TestExcerptFollowsAlignment(t *testing.T) {
+	ix := newTestIndex(t, testCorpus(t), nil)
+	text := "The council met on Monday to discuss the budget. Rain fell over the hills all week. " +
+		"After a long debate the council approved the budget."
+	qt := ix.queryTerms(ix.snap.Load(), "What did the council do about the budget?")
+	a := ix.analyzePassage("", text)
+	if len(a.spans) != 3 {
+		t.Fatalf("%d sentences, want 3", len(a.spans))
+	}
+	answer := func(ex Excerpt) string {
+		for _, s := range ex.Sentences {
+			if s.Answer {
+				return s.Text
+			}
+		}
+		return ""
+	}
+	sentence := func(k int) string { return text[a.spans[k].start:a.spans[k].end] }
+	for _, k := range []int{0, 2} {
+		align := []float64{0.2, 0.2, 0.2}
+		align[k] = 0.9
+		if got := answer(pickExcerpt(text, a, qt, align)); got != sentence(k) {
+			t.Errorf("alignment favouring sentence %d: answer %q, want %q", k, got, sentence(k))
+		}
+	}
+	if got := answer(pickExcerpt(text, a, qt, []float64{0.2, 1, 0.2})); got == sentence(1) {
+		t.Errorf("the sentence without query evidence was marked as the answer: %q", got)
+	}
+	// Without one value per sentence the choice is lexical alone.
+	if got, want := pickExcerpt(text, a, qt, []float64{1}), pickExcerpt(text, a, qt, nil); answer(got) != answer(want) {
+		t.Errorf("a short alignment list changed the excerpt: %q, want %q", answer(got), answer(want))
+	}
+}
+
+// TestSentenceAlignments checks the per-sentence MaxSim the excerpt uses:
+// only for passages this search re-scored, one value per sentence.
+func TestSentenceAlignments(t *testing.T) {
+	ix := newTestIndex(t, testCorpus(t), nil)
+	s := ix.snap.Load()
+	pc := newPassCache(ix, s)
+	doc := 0
+	n := len(pc.get(doc).spans)
+	if n < 2 {
+		t.Fatalf("passage 0 has %d sentences, want ≥ 2", n)
+	}
+	if got := pc.sentenceAlignments(doc); got != nil {
+		t.Fatalf("alignments before late interaction: %v, want nil", got)
+	}
+	u := func(i int) []float32 { v := make([]float32, 4); v[i] = 1; return v }
+	// Sentence 0 holds piece u(0), sentence 1 u(1); the rest hold u(3).
+	p := pieceVecs{vecs: [][]float32{u(0), u(1)}, ends: []int{1, 2}}
+	for k := 2; k < n; k++ {
+		p.vecs = append(p.vecs, u(3))
+		p.ends = append(p.ends, k+1)
+	}
+	pc.qPieces = [][]float32{u(1), u(2)}
+	pc.pieces = map[int]pieceVecs{doc: p}
+	got := pc.sentenceAlignments(doc)
+	if len(got) != n || got[0] != 0 || got[1] != 0.5 {
+		t.Errorf("alignments %v, want %d values starting 0, 0.5", got, n)
 	}
 }
