@@ -64,3 +64,21 @@ func BenchmarkLoad(b *testing.B) {
 	}
 	reportCPU(b, cpuTime()-cpu0)
 }
+
+// BenchmarkSentencePieceEnds is what retrieval pays per passage to cut its
+// word-piece vectors at sentence ends: Pieces of the text up to each one.
+func BenchmarkSentencePieceEnds(b *testing.B) {
+	m := testModel(b)
+	var ends []int
+	for i := 0; i < len(benchPassage); i++ {
+		if benchPassage[i] == '.' {
+			ends = append(ends, i+1)
+		}
+	}
+	for b.Loop() {
+		for _, e := range ends {
+			m.Pieces(benchPassage[:e])
+		}
+	}
+	b.ReportMetric(float64(len(ends)), "sentences")
+}
