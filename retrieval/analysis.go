@@ -48,11 +48,10 @@ type passCache struct {
 	arts map[articleKey]termSet
 	// lexOnly is set when the search has no query vector.
 	lexOnly bool
-	// qPieces are the question's word-piece vectors and pieces the
-	// passages' that late interaction re-scored (tokensim.go), nil when it
-	// did not run.
-	qPieces [][]float32
-	pieces  map[int]pieceVecs
+	// sentAlign holds, for each passage late interaction re-scored, each
+	// of its sentences' alignment with the question (tokensim.go); nil
+	// when it did not run.
+	sentAlign map[int][]float64
 }
 
 func newPassCache(ix *Index, s *snapshot) *passCache {

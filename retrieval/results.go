@@ -11,12 +11,12 @@ func (ix *Index) result(pc *passCache, qt queryTerms, c candidate, rank int) Res
 	r := Result{
 		Rank: rank, Passage: s.passages[c.doc], Article: s.articles[c.doc],
 		Score: c.score, Dense: c.dense, Lexical: c.lexical,
-		Excerpt: pickExcerpt(s.passages[c.doc].Text, pc.get(c.doc), qt, pc.sentenceAlignments(c.doc)),
+		Excerpt: pickExcerpt(s.passages[c.doc].Text, pc.get(c.doc), qt, pc.sentAlign[c.doc]),
 	}
 	for _, d := range c.dup {
 		r.AlsoReportedBy = append(r.AlsoReportedBy, Result{
 			Rank: rank, Passage: s.passages[d], Article: s.articles[d],
-			Excerpt: pickExcerpt(s.passages[d].Text, pc.get(d), qt, pc.sentenceAlignments(d)),
+			Excerpt: pickExcerpt(s.passages[d].Text, pc.get(d), qt, pc.sentAlign[d]),
 		})
 	}
 	return r

@@ -107,10 +107,7 @@ func (ix *Index) tokenRerank(ctx context.Context, pc *passCache, text string, ca
 	if len(q) == 0 {
 		return
 	}
-	pc.qPieces, pc.pieces = q, make(map[int]pieceVecs, n)
-	for i, c := range cands[:n] {
-		pc.pieces[c.doc] = vecs[i]
-	}
+	pc.sentAlign = make(map[int][]float64, n)
 	top := 0.0
 	for _, c := range cands[:n] {
 		top = max(top, c.score)
@@ -118,7 +115,9 @@ func (ix *Index) tokenRerank(ctx context.Context, pc *passCache, text string, ca
 	for i := range cands[:n] {
 		// Adding top·MaxSim ranks the first n as score/top + MaxSim would,
 		// on the scale of the candidates after them.
-		cands[i].score += tokenWeight * top * alignment(q, vecs[i])
+		score, sents := alignment(q, vecs[i])
+		pc.sentAlign[cands[i].doc] = sents
+		cands[i].score += tokenWeight * top * score
 	}
 	sort.SliceStable(cands[:n], func(i, j int) bool { return cands[i].score > cands[j].score })
 }
@@ -146,77 +145,25 @@ func sentencePieceEnds(te TokenEmbedder, pc *passCache, doc, n int) []int {
 
 // alignment scores how well a passage's pieces p match the question's q:
 // MaxSim over the whole passage, blended at windowShare with the best
-// MaxSim over windowSents consecutive sentences.
-func alignment(q [][]float32, p pieceVecs) float64 {
-	best, ends, whole := sentenceBest(q, p)
-	if best == nil {
-		return 0
-	}
-	window := -1.0
-	for last := range ends {
-		if last > 0 && ends[last-1] == ends[last] {
-			continue // a sentence with no pieces of its own (past truncation)
-		}
-		first := max(0, last-windowSents+1)
-		var sum float64
-		for i := range q {
-			b := -1.0
-			for k := first; k <= last; k++ {
-				b = max(b, best[k*len(q)+i])
-			}
-			sum += b
-		}
-		window = max(window, sum/float64(len(q)))
-	}
-	return (1-windowShare)*whole + windowShare*window
-}
-
-// sentenceAlignments returns, for each sentence of a passage whose pieces
-// this search re-scored, the MaxSim of the question's pieces over that
-// sentence's pieces (-1 for a sentence past truncation), or nil when the
-// search has none for it. pickExcerpt blends it into its choice.
-func (pc *passCache) sentenceAlignments(doc int) []float64 {
-	p, ok := pc.pieces[doc]
-	if !ok || len(p.ends) != len(pc.get(doc).spans) {
-		return nil
-	}
-	q := pc.qPieces
-	best, ends, _ := sentenceBest(q, p)
-	if best == nil {
-		return nil
-	}
-	out := make([]float64, len(p.ends))
-	for k := range out {
-		out[k] = -1
-		if k > 0 && ends[k-1] == ends[k] || k == 0 && ends[0] == 0 {
-			continue
-		}
-		var sum float64
-		for i := range q {
-			sum += best[k*len(q)+i]
-		}
-		out[k] = sum / float64(len(q))
-	}
-	return out
-}
-
-// sentenceBest computes each question piece's dot product with each
-// passage piece once and returns best[k*len(q)+i], question piece i's best
-// in sentence k, with the sentence ends it used (p.ends, plus the pieces
-// past them as a last sentence) and the whole passage's MaxSim; best is
-// nil when either side has no pieces.
-func sentenceBest(q [][]float32, p pieceVecs) (best []float64, ends []int, whole float64) {
+// MaxSim over windowSents consecutive sentences. It also returns each
+// sentence's own MaxSim (one per p.ends, -1 for a sentence with no pieces,
+// past truncation; nil without sentence ends), which pickExcerpt uses.
+// Each question piece's dot product with each passage piece is computed
+// once.
+func alignment(q [][]float32, p pieceVecs) (float64, []float64) {
 	if len(q) == 0 || len(p.vecs) == 0 {
-		return nil, nil, 0
+		return 0, nil
 	}
-	ends = p.ends
+	ends := p.ends
 	if len(ends) == 0 || ends[len(ends)-1] < len(p.vecs) {
-		ends = append(ends[:len(ends):len(ends)], len(p.vecs))
+		ends = append(ends[:len(ends):len(ends)], len(p.vecs)) // the pieces past them: a last sentence
 	}
-	best = make([]float64, len(ends)*len(q))
+	// best[k*len(q)+i] is question piece i's best dot product in sentence k.
+	best := make([]float64, len(ends)*len(q))
 	for i := range best {
 		best[i] = -1
 	}
+	var whole float64
 	for i, a := range q {
 		top, k := -1.0, 0
 		for j, b := range p.vecs {
@@ -229,7 +176,37 @@ func sentenceBest(q [][]float32, p pieceVecs) (best []float64, ends []int, whole
 		}
 		whole += top
 	}
-	return best, ends, whole / float64(len(q))
+	whole /= float64(len(q))
+	// mean is the MaxSim over sentences first..last.
+	mean := func(first, last int) float64 {
+		var sum float64
+		for i := range q {
+			b := -1.0
+			for k := first; k <= last; k++ {
+				b = max(b, best[k*len(q)+i])
+			}
+			sum += b
+		}
+		return sum / float64(len(q))
+	}
+	window := -1.0
+	var sents []float64
+	if len(p.ends) > 0 {
+		sents = make([]float64, len(p.ends))
+	}
+	for last := range ends {
+		empty := last == 0 && ends[0] == 0 || last > 0 && ends[last-1] == ends[last]
+		if last < len(sents) {
+			sents[last] = -1
+			if !empty {
+				sents[last] = mean(last, last)
+			}
+		}
+		if !empty {
+			window = max(window, mean(max(0, last-windowSents+1), last))
+		}
+	}
+	return (1-windowShare)*whole + windowShare*window, sents
 }
 
 func (d *derivedCache) tokenVecs(doc int) (pieceVecs, bool) {

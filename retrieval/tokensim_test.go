@@ -3,6 +3,7 @@ package retrieval
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +19,10 @@ type tokenFake struct {
 	mu    sync.Mutex
 	calls [][]string
 	boost string
-	fail  bool
+	// mark, when set, is a word whose pieces match every question piece
+	// (a sentence holding it aligns with the question; others do not).
+	mark string
+	fail bool
 }
 
 func (f *tokenFake) EmbedTokens(ctx context.Context, texts []string) ([][][]float32, error) {
@@ -36,7 +40,7 @@ func (f *tokenFake) EmbedTokens(ctx context.Context, texts []string) ([][][]floa
 		boosted := f.boost != "" && strings.Contains(strings.ToLower(t), f.boost)
 		for _, w := range words {
 			v := make([]float32, dim)
-			if boosted {
+			if boosted || f.mark != "" && strings.Trim(w, ".,?") == f.mark {
 				v[0] = 1 // every piece of a boosted passage matches every query piece in bucket 0
 			} else {
 				v[1+int(hashWord(w)%(dim-1))] = 1
@@ -45,7 +49,7 @@ func (f *tokenFake) EmbedTokens(ctx context.Context, texts []string) ([][][]floa
 		}
 	}
 	// Query pieces all in bucket 0 match a boosted passage fully.
-	if f.boost != "" {
+	if f.boost != "" || f.mark != "" {
 		for _, v := range out[0] {
 			clear(v)
 			v[0] = 1
@@ -156,7 +160,7 @@ func TestAlignment(t *testing.T) {
 		{"short ends", q, pieceVecs{vecs: [][]float32{u(0), u(2), u(2), u(1)}, ends: []int{1}}, 1},
 	}
 	for _, tt := range tests {
-		if got := alignment(tt.q, tt.p); got != tt.want {
+		if got, _ := alignment(tt.q, tt.p); got != tt.want {
 			t.Errorf("%s: alignment = %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -213,31 +217,57 @@ func TestExcerptFollowsAlignment(t *testing.T) {
 	}
 }
 
-// TestSentenceAlignments checks the per-sentence MaxSim the excerpt uses:
-// only for passages this search re-scored, one value per sentence.
+// TestSentenceAlignments checks the per-sentence MaxSim alignment returns
+// for the excerpt: one value per sentence end, -1 for a sentence with no
+// pieces, nil without sentence ends.
 func TestSentenceAlignments(t *testing.T) {
-	ix := newTestIndex(t, testCorpus(t), nil)
-	s := ix.snap.Load()
-	pc := newPassCache(ix, s)
-	doc := 0
-	n := len(pc.get(doc).spans)
-	if n < 2 {
-		t.Fatalf("passage 0 has %d sentences, want ≥ 2", n)
-	}
-	if got := pc.sentenceAlignments(doc); got != nil {
-		t.Fatalf("alignments before late interaction: %v, want nil", got)
-	}
 	u := func(i int) []float32 { v := make([]float32, 4); v[i] = 1; return v }
-	// Sentence 0 holds piece u(0), sentence 1 u(1); the rest hold u(3).
-	p := pieceVecs{vecs: [][]float32{u(0), u(1)}, ends: []int{1, 2}}
-	for k := 2; k < n; k++ {
-		p.vecs = append(p.vecs, u(3))
-		p.ends = append(p.ends, k+1)
+	q := [][]float32{u(1), u(2)}
+	_, got := alignment(q, pieceVecs{vecs: [][]float32{u(0), u(1), u(1), u(2)}, ends: []int{1, 3, 3, 4}})
+	want := []float64{0, 0.5, -1, 0.5}
+	if !slices.Equal(got, want) {
+		t.Errorf("sentence alignments %v, want %v", got, want)
 	}
-	pc.qPieces = [][]float32{u(1), u(2)}
-	pc.pieces = map[int]pieceVecs{doc: p}
-	got := pc.sentenceAlignments(doc)
-	if len(got) != n || got[0] != 0 || got[1] != 0.5 {
-		t.Errorf("alignments %v, want %d values starting 0, 0.5", got, n)
+	if _, got := alignment(q, pieceVecs{vecs: [][]float32{u(1)}}); got != nil {
+		t.Errorf("without sentence ends: %v, want nil", got)
+	}
+}
+
+// TestSearchExcerptUsesAlignment checks the wiring: in a search, the quoted
+// sentence of a re-scored passage follows its sentences' alignment.
+func TestSearchExcerptUsesAlignment(t *testing.T) {
+	const q = "Where did Qatar's foreign minister meet Akhundzada for talks?"
+	marked := func(emb Embedder, noLI bool) string {
+		t.Helper()
+		ix, err := NewIndex(context.Background(), testCorpus(t), Options{Embedder: emb, NoLateInteraction: noLI})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ans, err := ix.Search(context.Background(), Query{Text: q, K: tokenDepth, KeepRanking: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range ans.Results {
+			if r.Passage.DocID != "nat" || r.Passage.Paragraph != 1 {
+				continue
+			}
+			for _, s := range r.Excerpt.Sentences {
+				if s.Answer {
+					return s.Text
+				}
+			}
+		}
+		t.Fatalf("the nat article's first passage is not among %d results, or has no sentence marked", len(ans.Results))
+		return ""
+	}
+	// "isolation" is in the passage's second sentence; its first states
+	// more of the question's words, so lexical evidence alone quotes it.
+	emb := &tokenFake{semanticFake: semanticFake{Embedder: NewLocalEmbedder(0)}, mark: "isolation"}
+	lexical := marked(emb, true)
+	if !strings.HasPrefix(lexical, "Sheikh Mohammed") {
+		t.Fatalf("without late interaction the answer is %q, want the first sentence (the test's premise)", lexical)
+	}
+	if got := marked(emb, false); got != "The talks were about isolation." {
+		t.Errorf("with late interaction the answer is %q, want the sentence aligned with the question", got)
 	}
 }
