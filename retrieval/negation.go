@@ -16,11 +16,16 @@ var negators = map[string]bool{
 
 // negated reports whether text holds a negator, "n't" included (split by
 // sentenceTokens into a word ending in "n" and "t": "didn't", "can't"). A
-// "No" before a number abbreviates "number" ("No. 10 Downing Street").
+// "No" before a number abbreviates "number" ("No. 10 Downing Street"), and
+// a "not" or "no" that is the second of two alternatives ("whether or
+// not", "may or may not", "yes or no") negates nothing.
 func negated(text string) bool {
 	toks := sentenceTokens(text)
 	for i, t := range toks {
 		if t.lower == "no" && i+1 < len(toks) && toks[i+1].digit {
+			continue
+		}
+		if (t.lower == "not" || t.lower == "no") && (i > 0 && toks[i-1].lower == "or" || i > 1 && toks[i-2].lower == "or") {
 			continue
 		}
 		if negators[t.lower] {

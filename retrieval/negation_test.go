@@ -20,6 +20,11 @@ func TestNegated(t *testing.T) {
 		{"Rollo's men won the town in 911.", false},
 		{"Who lives at No. 10 Downing Street?", false},
 		{"No 5 was never built.", true},
+		{"Can it be decided whether or not a problem is solvable?", false},
+		{"What makes a machine more or less powerful, or not?", false},
+		{"How powerful a Turing machine may or may not be", false},
+		{"Answer yes or no.", false},
+		{"Whether or not it rains, they did not come.", true},
 		{"", false},
 	} {
 		if got := negated(tt.text); got != tt.want {
