@@ -392,14 +392,22 @@ func TestWeaviateCluster(t *testing.T) {
 				t.Errorf("%s with Weaviate down answered %s, want the private unavailable message", r.name, data)
 			}
 			waitStatus(t, r, 503, 10*time.Second)
-			resp, err := http.Get(r.base + "/metrics")
-			if err != nil {
-				t.Fatal(err)
-			}
-			m, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if !strings.Contains(string(m), `outcome="unavailable"`) {
-				t.Errorf("%s /metrics does not count unavailable interactions", r.name)
+			// The interaction is counted once its reply is written, which
+			// can be just after the client has read it.
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				resp, err := http.Get(r.base + "/metrics")
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if strings.Contains(string(m), `outcome="unavailable"`) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Errorf("%s /metrics does not count unavailable interactions", r.name)
+					break
+				}
 			}
 		}
 		cl.RestartAll()
