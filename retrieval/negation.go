@@ -1,5 +1,11 @@
 package retrieval
 
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
 // Negation agreement. A question that asks what did not happen ("Which
 // army never reached Rome?") is answered by a sentence that states a
 // negation ("… never reached Rome", "… did not cross the Alps"); a passage
@@ -14,8 +20,8 @@ var negators = map[string]bool{
 	"neither": true, "nor": true, "nowhere": true, "without": true, "cannot": true,
 }
 
-// negated reports whether text holds a negator, "n't" included (split by
-// sentenceTokens into a word ending in "n" and "t": "didn't", "can't"). A
+// negated reports whether text holds a negator or a word ending in "n't"
+// ("didn't", "can’t"; the apostrophe is required, so "in T(n)" is none). A
 // "No" before a number abbreviates "number" ("No. 10 Downing Street"), and
 // a "not" or "no" that is the second of two alternatives ("whether or
 // not", "may or may not", "yes or no") negates nothing.
@@ -31,8 +37,20 @@ func negated(text string) bool {
 		if negators[t.lower] {
 			return true
 		}
-		if t.lower == "t" && i > 0 {
-			if p := toks[i-1].lower; len(p) > 1 && p[len(p)-1] == 'n' {
+	}
+	return contractedNot(text)
+}
+
+// contractedNot reports whether text holds "n't" or "n’t" closing a word.
+func contractedNot(text string) bool {
+	for _, nt := range []string{"n't", "n’t", "N'T", "N’T"} {
+		for rest := text; ; {
+			i := strings.Index(rest, nt)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(nt):]
+			if r, _ := utf8.DecodeRuneInString(rest); i > 0 && !unicode.IsLetter(r) {
 				return true
 			}
 		}

@@ -24,6 +24,9 @@ func TestNegated(t *testing.T) {
 		{"What makes a machine more or less powerful, or not?", false},
 		{"How powerful a Turing machine may or may not be", false},
 		{"Answer yes or no.", false},
+		{"Assuming that T represents a polynomial in T(n), what is the algorithm called?", false},
+		{"Mixed-case DIDN'T counts, and so does an end of text: can't", true},
+		{"Isn't it?", true},
 		{"Whether or not it rains, they did not come.", true},
 		{"", false},
 	} {
