@@ -11,7 +11,12 @@ package retrieval
 // placeholderNouns describe the form of an answer rather than its topic
 // ("what is the name of", "what was the reason for"): they are not a focus.
 var placeholderNouns = wordSet(`name names kind kinds type types sort sorts part parts number amount date day year
-	time reason way thing things result outcome point idea case`)
+	time reason way thing things result outcome point idea case example examples instance instances`)
+
+// quantifiers before "of" pick from what follows ("one of the exports",
+// "some of its members"): they are not the attribute asked.
+var quantifiers = wordSet(`one ones some any each many most all few several both either neither none another
+	other others`)
 
 // articles may precede the focus noun.
 var articles = wordSet(`the a an`)
@@ -56,7 +61,7 @@ func focusWord(question string) string {
 }
 
 func nounOrEmpty(w string) string {
-	if placeholderNouns[w] || stopWords[w] || lightWords[w] {
+	if placeholderNouns[w] || quantifiers[w] || stopWords[w] || lightWords[w] {
 		return ""
 	}
 	return w

@@ -15,6 +15,9 @@ func TestFocusWord(t *testing.T) {
 		{"how many people live in oslo", ""}, // a light word names no attribute
 		{"what's the full name of the dutch king", ""},
 		{"what did the mayor say", ""},
+		{"what is one of the town's main exports", ""}, // a quantifier picks, it is not asked
+		{"what are some of the bridge's defects", ""},
+		{"what is an example of a prime number", ""},
 		{"who did the coach thank", ""},
 		{"", ""},
 	}
