@@ -220,7 +220,7 @@ func sentenceTypes(s string) typeMask {
 			if strings.HasSuffix(w, "-year-old") || (next.lower == "years" && i+2 < len(toks) && toks[i+2].lower == "old") {
 				set(typeAge)
 			}
-			if t.digit && isYearOrDay(w) {
+			if t.digit && (isYearOrDay(w) || isDecade(w)) {
 				set(typeDate)
 			}
 		}
@@ -265,4 +265,11 @@ func isYearOrDay(w string) bool {
 		}
 	}
 	return false
+}
+
+// isDecade reports whether a token names a decade ("1990s", "1050s",
+// "80s"): unlike a bare number, it is always a time.
+func isDecade(w string) bool {
+	d, ok := strings.CutSuffix(w, "s")
+	return ok && (len(d) == 4 || len(d) == 2) && isDigits(d) && strings.HasSuffix(d, "0")
 }

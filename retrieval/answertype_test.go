@@ -55,6 +55,10 @@ func TestSentenceTypes(t *testing.T) {
 		{"Officials declined to comment.", nil, []answerType{typeDate, typeNumber, typeMoney, typePerson, typePlace}},
 		{"It happened two weeks ago.", []answerType{typeDate, typeDuration}, nil},
 		{"We may march later.", nil, []answerType{typeDate}},
+		{"Trade grew in the 1990s.", []answerType{typeDate}, nil},
+		{"Mercenaries served there in the 1050s.", []answerType{typeDate}, nil},
+		{"He bowled 1995 balls.", []answerType{typeDate}, nil}, // a bare year-like number still counts
+		{"They sold 1995s.", nil, []answerType{typeDate}},
 		{"", nil, []answerType{typeDate, typeNumber}},
 	}
 	for _, tt := range tests {
