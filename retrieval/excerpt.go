@@ -30,10 +30,10 @@ const (
 
 // pickExcerpt quotes the 1–3 consecutive sentences of text that best answer
 // qt, marking the answering one(s). A sentence's score is its query
-// evidence, plus alignWeight times align[i] when align has a value for each
-// sentence (alignment's, tokensim.go) and the sentence has some evidence. With no
-// matching sentence (or no query terms) it quotes the opening sentences
-// unmarked.
+// evidence, plus alignWeight times align[i] when align has a value for
+// each sentence (alignment's, tokensim.go) and the sentence has some
+// evidence. With no matching sentence (or no query terms) it quotes the
+// opening sentences unmarked.
 func pickExcerpt(text string, a *analyzed, qt queryTerms, align []float64) Excerpt {
 	spans := a.spans
 	if len(spans) == 0 {

@@ -12,9 +12,11 @@ import (
 // passage that only shares the topic holds close pieces for some. The
 // score of a passage is the mean over the question's pieces of the best
 // cosine with one of the passage's (MaxSim, as in ColBERT: Khattab and
-// Zaharia, 2020), computed at query time for the first candidates of the
-// reranked list, from the same model's vectors: no other model, no
-// training, nothing fitted to a corpus.
+// Zaharia, 2020), half over the whole passage and half over its best two
+// consecutive sentences, computed at query time for the first candidates
+// of the reranked list, from the same model's vectors: no other model, no
+// training, nothing fitted to a corpus. Each sentence's own MaxSim also
+// helps choose the quoted sentence (pickExcerpt).
 
 // TokenEmbedder is an Embedder that also gives the contextual vector of
 // each word piece of a text (minilm.Model does). EmbedTokens returns, for
