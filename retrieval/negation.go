@@ -31,7 +31,7 @@ func negated(text string) bool {
 		if t.lower == "no" && i+1 < len(toks) && toks[i+1].digit {
 			continue
 		}
-		if (t.lower == "not" || t.lower == "no") && (i > 0 && toks[i-1].lower == "or" || i > 1 && toks[i-2].lower == "or") {
+		if (t.lower == "not" || t.lower == "no") && alternative(toks, i) {
 			continue
 		}
 		if negators[t.lower] {
@@ -41,16 +41,31 @@ func negated(text string) bool {
 	return contractedNot(text)
 }
 
-// contractedNot reports whether text holds "n't" or "n’t" closing a word.
+// alternative reports whether the "not" or "no" at toks[i] is the second
+// of two alternatives: right after "or" ("whether or not", "yes or no"), or
+// after "or" and a repeat of the word before it ("may or may not", "is or
+// is not"). "Tea or coffee, not both" still negates.
+func alternative(toks []token, i int) bool {
+	if i > 0 && toks[i-1].lower == "or" {
+		return true
+	}
+	return i > 2 && toks[i-2].lower == "or" && toks[i-1].lower == toks[i-3].lower
+}
+
+// contractedNot reports whether text holds "n't" or "n’t" closing a word
+// (a letter before the "n", none after the "t").
 func contractedNot(text string) bool {
 	for _, nt := range []string{"n't", "n’t", "N'T", "N’T"} {
-		for rest := text; ; {
-			i := strings.Index(rest, nt)
+		for at := 0; ; {
+			i := strings.Index(text[at:], nt)
 			if i < 0 {
 				break
 			}
-			rest = rest[i+len(nt):]
-			if r, _ := utf8.DecodeRuneInString(rest); i > 0 && !unicode.IsLetter(r) {
+			i += at
+			at = i + len(nt)
+			before, _ := utf8.DecodeLastRuneInString(text[:i])
+			after, _ := utf8.DecodeRuneInString(text[at:])
+			if unicode.IsLetter(before) && !unicode.IsLetter(after) {
 				return true
 			}
 		}

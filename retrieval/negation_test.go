@@ -27,6 +27,9 @@ func TestNegated(t *testing.T) {
 		{"Assuming that T represents a polynomial in T(n), what is the algorithm called?", false},
 		{"Mixed-case DIDN'T counts, and so does an end of text: can't", true},
 		{"Isn't it?", true},
+		{"Tea or coffee, not both.", true},
+		{"It is or is not legal.", false},
+		{"The token n't stands alone here.", false},
 		{"Whether or not it rains, they did not come.", true},
 		{"", false},
 	} {
