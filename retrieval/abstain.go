@@ -51,6 +51,10 @@ type Signals struct {
 	// "didn't") and the passage's sentence with the most query evidence
 	// states none (negation.go).
 	NegMiss float64 `json:"neg_miss"`
+	// Opposite is 1 when that sentence, not negated, holds a WordNet
+	// antonym of a question word and not the word ("directly" for
+	// "indirectly"; opposites.go).
+	Opposite float64 `json:"opposite"`
 }
 
 // signals computes the Signals of candidate i of cands.
@@ -101,7 +105,7 @@ func (ix *Index) signals(pc *passCache, qt queryTerms, cands []candidate, i int)
 		s.FocusMiss = 1
 	}
 	s.NameMiss = qt.nameMiss(a.all, ctx)
-	if qt.negated {
+	if qt.negated || len(qt.opposites) > 0 {
 		best, bestE := -1, 0.0
 		for k, ts := range a.sents {
 			if e := qt.evidence(ts, a.types[k]); best < 0 || e > bestE {
@@ -109,7 +113,13 @@ func (ix *Index) signals(pc *passCache, qt queryTerms, cands []candidate, i int)
 			}
 		}
 		if best >= 0 && !a.neg[best] {
-			s.NegMiss = 1
+			if qt.negated {
+				s.NegMiss = 1
+			}
+			sp := a.spans[best]
+			if ix.opposed(qt.opposites, pc.s.passages[c.doc].Text[sp.start:sp.end]) {
+				s.Opposite = 1
+			}
 		}
 	}
 	if qt.own > 0 {

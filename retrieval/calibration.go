@@ -30,18 +30,18 @@ type Calibration struct {
 }
 
 // SignalNames are the JSON names of the Signals fields, in Vector order.
-var SignalNames = []string{"evidence", "sentence", "dense", "margin", "key_match", "type_miss", "type_hit", "focus_miss", "unknown", "sent_dense", "sent_margin", "name_miss", "neg_miss"}
+var SignalNames = []string{"evidence", "sentence", "dense", "margin", "key_match", "type_miss", "type_hit", "focus_miss", "unknown", "sent_dense", "sent_margin", "name_miss", "neg_miss", "opposite"}
 
 // SignalSigns is the direction each signal may move the confidence in
 // (SignalNames order): more coverage, similarity, margin or a found answer
-// type can only raise it; a missing type, focus word, name or negation, or words the
+// type can only raise it; a missing type, focus word, name or negation, an opposite, or words the
 // corpus lacks, only lower it. Fit holds the weights to these signs so that a
 // model fitted on a few corpora cannot learn a quirk of theirs backwards.
-var SignalSigns = []float64{1, 1, 1, 1, 1, -1, 1, -1, -1, 1, 1, -1, -1}
+var SignalSigns = []float64{1, 1, 1, 1, 1, -1, 1, -1, -1, 1, 1, -1, -1, -1}
 
 // Vector returns the signals in SignalNames order.
 func (s Signals) Vector() []float64 {
-	return []float64{s.Evidence, s.Sentence, s.Dense, s.Margin, s.KeyMatch, s.TypeMiss, s.TypeHit, s.FocusMiss, s.Unknown, s.SentDense, s.SentMargin, s.NameMiss, s.NegMiss}
+	return []float64{s.Evidence, s.Sentence, s.Dense, s.Margin, s.KeyMatch, s.TypeMiss, s.TypeHit, s.FocusMiss, s.Unknown, s.SentDense, s.SentMargin, s.NameMiss, s.NegMiss, s.Opposite}
 }
 
 // Confidence is the model's probability that a result with signals s

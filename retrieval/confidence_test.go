@@ -82,6 +82,20 @@ func TestConfidenceFactors(t *testing.T) {
 	if _, rs := ix.confidence(pc, ix.queryTerms(s, "why did no reply come"), []candidate{{doc: reply}}, 0); rs.NegMiss != 0 {
 		t.Errorf("negated question, negated answering sentence: neg miss %v, want 0", rs.NegMiss)
 	}
+	// A question word turned into its opposite ("northern" for the
+	// passage's "southern") asks what the passage does not say; a negated
+	// sentence may say it ("no reply came" answers "did the reply go").
+	south, _ := conf("did the meeting happen in the southern city of Kandahar")
+	north, os := conf("did the meeting happen in the northern city of Kandahar")
+	if os.Opposite != 1 || north >= south {
+		t.Errorf("opposite word: conf %.3f (opposite %v), want < %.3f (opposite 1)", north, os.Opposite, south)
+	}
+	if _, bs := conf("did the meeting happen in the southern or the northern city"); bs.Opposite != 0 {
+		t.Errorf("question naming both opposites: opposite %v, want 0", bs.Opposite)
+	}
+	if _, rs := ix.confidence(pc, ix.queryTerms(s, "did the reply go"), []candidate{{doc: reply}}, 0); rs.Opposite != 0 {
+		t.Errorf("opposite in a negated sentence: opposite %v, want 0", rs.Opposite)
+	}
 }
 
 // TestNameTerms checks which question words count as names or numbers.

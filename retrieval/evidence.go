@@ -36,6 +36,9 @@ type queryTerms struct {
 	// negated reports whether the question states a negation (see
 	// Signals.NegMiss).
 	negated bool
+	// opposites are the question's own words that have antonyms (see
+	// Signals.Opposite).
+	opposites []opposition
 	// unknown is the weight of the question's own terms the corpus never
 	// uses in any spelling; own the weight of all its own terms.
 	unknown, own float64
@@ -85,6 +88,7 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 	long := distinctCount(all) > longQueryTerms
 	names := ix.nameTerms(text)
 	qt.negated = negated(text)
+	qt.opposites = ix.oppositions(text)
 	for _, t := range all {
 		if seen[t] {
 			continue
