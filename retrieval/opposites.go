@@ -12,8 +12,10 @@ import (
 // indirectly?" over "graphs can be encoded directly", "the least well
 // known" over "the most well-known". The passage then holds what the
 // question asks but the one word, and its antonym in its place. The
-// antonyms are WordNet 3.0's (opposites.txt, written from Debian's
-// wordnet-base by retrieval/internal/wnopposites), and words are brought
+// antonyms are WordNet 3.0's adjective and adverb pairs (opposites.txt,
+// written from Debian's wordnet-base by retrieval/internal/wnopposites; its
+// noun and verb pairs are mostly converses, "brother"/"sister",
+// "buy"/"sell", which restate a fact rather than deny it), and words are brought
 // to their WordNet lemma by WordNet's own rules (its suffix table and its
 // exception lists): a kept resource of general English, no list fitted to
 // a corpus. Stems would be too loose here: Snowball makes "united" "unit"

@@ -1,5 +1,5 @@
-// Command wnopposites writes the single-word antonym pairs of WordNet 3.0
-// (its lexical "!" pointers, in every part of speech) as retrieval's
+// Command wnopposites writes the single-word antonym pairs of WordNet 3.0's
+// adjectives and adverbs (its lexical "!" pointers) as retrieval's
 // opposites.txt, one pair a line, sorted, then the irregular forms of
 // those words from WordNet's exception lists ("= worse bad"), so that
 // retrieval can find a word's lemma as WordNet's own morphology does:
@@ -8,7 +8,11 @@
 //
 // The directory is WordNet's dict folder (Debian's wordnet-base package
 // installs it at /usr/share/wordnet). Multi-word and hyphenated lemmas are
-// left out: the signal compares single words.
+// left out: the signal compares single words. Nouns and verbs are left out
+// too: antonymy is how WordNet organises adjectives (direct/indirect,
+// most/least), while its noun and verb pairs are mostly converses, which
+// restate a fact rather than deny it (brother/sister, buy/sell, give/take),
+// or light verbs (have/lack).
 package main
 
 import (
@@ -24,7 +28,7 @@ import (
 
 // header heads the output; the license that data.adj opens with follows
 // it, copied line by line, as the license requires.
-const header = `# Antonym pairs from WordNet 3.0 (lexical "!" pointers, single words), written by
+const header = `# Antonym pairs of WordNet 3.0 adjectives and adverbs (lexical "!" pointers, single words), written by
 # go run ./retrieval/internal/wnopposites /usr/share/wordnet
 # WordNet's license, from its data files:
 #
@@ -37,7 +41,7 @@ func main() {
 	}
 	pairs := map[[2]string]bool{}
 	var license []string
-	for _, pos := range []string{"adj", "adv", "noun", "verb"} {
+	for _, pos := range []string{"adj", "adv"} {
 		lic, err := read(filepath.Join(os.Args[1], "data."+pos), pairs)
 		if license == nil {
 			license = lic
