@@ -129,5 +129,5 @@ var miniLMFloors = map[string]floor{
 	"dev_questions.jsonl":     {0.87, 0.90, 0.82, 0.05, 0.62},
 	"dev_categories.jsonl":    {0.83, 0.83, 0.83, 0.09, 0.50},
 	"holdout_questions.jsonl": {0.73, 0.78, 0.73, 0.12, 0.66},
-	"blind_questions.jsonl":   {0.775, 0.775, 0.75, 0.10, 0.80},
+	"blind_questions.jsonl":   {0.75, 0.775, 0.725, 0.10, 0.80},
 }

@@ -273,3 +273,40 @@ func isDecade(w string) bool {
 	d, ok := strings.CutSuffix(w, "s")
 	return ok && (len(d) == 4 || len(d) == 2) && isDigits(d) && strings.HasSuffix(d, "0")
 }
+
+// subordinators open a clause that sets a condition or a time for the
+// question rather than asking it ("If NP is not equal to P, …", "When the
+// list is sorted, …").
+var subordinators = wordSet(`if when whenever unless although though while since because assuming given once`)
+
+// auxiliaries after a first "when" or "since" make it a question word
+// ("When did …", "Since when has …").
+var auxiliaries = wordSet(`did do does is was were are will would has have had can could should may might when`)
+
+// questionWords ask.
+var questionWords = wordSet(`what which who whom whose where when why how`)
+
+// askedClause returns the part of a question that asks: a question that
+// opens with a subordinate clause and a comma ("If NP is not equal to P,
+// what problems are intractable?", "When time is extensive, this is what
+// case?") asks after the comma, provided a question word follows it; any
+// other question is its own asked clause. The answer type and the question's
+// negation are read from the asked clause, so a "when" or a "not" of the
+// condition states neither.
+func askedClause(question string) string {
+	words := foldWords(question)
+	if len(words) < 2 || !subordinators[words[0]] || auxiliaries[words[1]] {
+		return question // "When did the treaty pass, and who signed it?" asks both
+	}
+	comma := strings.IndexAny(question, ",;")
+	if comma < 0 {
+		return question
+	}
+	rest := question[comma+1:]
+	for _, w := range foldWords(rest) {
+		if questionWords[w] {
+			return rest
+		}
+	}
+	return question
+}

@@ -86,3 +86,33 @@ func TestFuzzyFloor(t *testing.T) {
 		t.Errorf("variants(akhunzada) = %v, want akhundzada", got)
 	}
 }
+
+func TestAskedClause(t *testing.T) {
+	for _, tt := range []struct{ q, want string }{
+		{"If NP is not equal to P, what problems are intractable?", " what problems are intractable?"},
+		{"When extensive time is required to sort integers, this represents what case complexity?", " this represents what case complexity?"},
+		{"When did the treaty pass, and who signed it?", "When did the treaty pass, and who signed it?"}, // asks both
+		{"If so, the army left.", "If so, the army left."},                                               // no question word after the comma
+		{"Although late, the report came", "Although late, the report came"},
+		{"What if the army, not the navy, won?", "What if the army, not the navy, won?"},
+		{"If nothing else", "If nothing else"},
+		{"", ""},
+	} {
+		if got := askedClause(tt.q); got != tt.want {
+			t.Errorf("askedClause(%q) = %q, want %q", tt.q, got, tt.want)
+		}
+	}
+	// queryTerms reads the answer type and the negation from the asked
+	// clause: the condition's "not" and "when" state neither.
+	ix := newTestIndex(t, testCorpus(t), nil)
+	s := ix.snap.Load()
+	if qt := ix.queryTerms(s, "If the meeting was not secret, when did it happen?"); qt.negated || qt.atype != typeDate {
+		t.Errorf("negated condition: negated %v, type %v; want false, date", qt.negated, qt.atype)
+	}
+	if qt := ix.queryTerms(s, "When the meeting happened in Kandahar, who was there?"); qt.atype != typePerson {
+		t.Errorf("when-clause: type %v, want person", qt.atype)
+	}
+	if qt := ix.queryTerms(s, "Why was the meeting not announced?"); !qt.negated {
+		t.Error("negated question: not negated")
+	}
+}

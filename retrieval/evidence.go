@@ -77,7 +77,8 @@ const lightFactor = 0.25
 func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 	var qt queryTerms
 	seen := map[string]bool{}
-	atype, absorbed := detectAnswerType(text)
+	asked := askedClause(text)
+	atype, absorbed := detectAnswerType(asked)
 	// top is the heaviest term the corpus uses (exactly or as a variant):
 	// the answer type weighs like it, not like a word the corpus lacks.
 	top := 0.0
@@ -87,7 +88,7 @@ func (ix *Index) queryTerms(s *snapshot, text string) queryTerms {
 	all := ix.an.terms(text)
 	long := distinctCount(all) > longQueryTerms
 	names := ix.nameTerms(text)
-	qt.negated = negated(text)
+	qt.negated = negated(asked)
 	qt.opposites = ix.oppositions(text)
 	for _, t := range all {
 		if seen[t] {
