@@ -126,7 +126,7 @@ var (
 		spring autumn`)
 	unitWords = wordSet(`second seconds minute minutes hour hours day days week weeks month months year years
 		decade decades century centuries`)
-	numberWords = wordSet(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+	numberWords = wordSet(`zero single one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
 		sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds
 		thousand thousands million millions billion billions trillion dozen dozens half`)
 	currencyWords = wordSet(`dollar dollars usd euro euros pound pounds sterling riyal riyals rupee rupees yuan yen

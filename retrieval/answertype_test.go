@@ -59,6 +59,8 @@ func TestSentenceTypes(t *testing.T) {
 		{"Mercenaries served there in the 1050s.", []answerType{typeDate}, nil},
 		{"He bowled 1995 balls.", []answerType{typeDate}, nil}, // a bare year-like number still counts
 		{"They sold 1995s.", nil, []answerType{typeDate}},
+		{"A function problem expects a single output for every input.", []answerType{typeNumber}, nil},
+		{"Zero votes were cast against it.", []answerType{typeNumber}, nil},
 		{"", nil, []answerType{typeDate, typeNumber}},
 	}
 	for _, tt := range tests {
