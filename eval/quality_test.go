@@ -125,7 +125,7 @@ func checkFloors(t *testing.T, emb retrieval.Embedder, floors map[string]floor) 
 
 // miniLMFloors are for the default index with the MiniLM model installed.
 var miniLMFloors = map[string]floor{
-	"squad2-dev":              {0.83, 0.875, 0.80, 0.06, 0.39},
+	"squad2-dev":              {0.845, 0.88, 0.815, 0.05, 0.40},
 	"dev_questions.jsonl":     {0.87, 0.90, 0.82, 0.05, 0.62},
 	"dev_categories.jsonl":    {0.83, 0.83, 0.83, 0.09, 0.50},
 	"holdout_questions.jsonl": {0.73, 0.78, 0.73, 0.12, 0.66},
