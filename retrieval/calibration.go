@@ -34,9 +34,10 @@ var SignalNames = []string{"evidence", "sentence", "dense", "margin", "key_match
 
 // SignalSigns is the direction each signal may move the confidence in
 // (SignalNames order): more coverage, similarity, margin or a found answer
-// type can only raise it; a missing type, focus word, name or negation, an opposite, or words the
-// corpus lacks, only lower it. Fit holds the weights to these signs so that a
-// model fitted on a few corpora cannot learn a quirk of theirs backwards.
+// type can only raise it; a missing type, focus word, name or negation, an
+// opposite, or words the corpus lacks, only lower it. Fit holds the weights
+// to these signs so that a model fitted on a few corpora cannot learn a
+// quirk of theirs backwards.
 var SignalSigns = []float64{1, 1, 1, 1, 1, -1, 1, -1, -1, 1, 1, -1, -1, -1}
 
 // Vector returns the signals in SignalNames order.

@@ -13,13 +13,13 @@ import (
 // known" over "the most well-known". The passage then holds what the
 // question asks but the one word, and its antonym in its place. The
 // antonyms are WordNet 3.0's adjective and adverb pairs (opposites.txt,
-// written from Debian's wordnet-base by retrieval/internal/wnopposites; its
-// noun and verb pairs are mostly converses, "brother"/"sister",
-// "buy"/"sell", which restate a fact rather than deny it), and words are brought
-// to their WordNet lemma by WordNet's own rules (its suffix table and its
-// exception lists): a kept resource of general English, no list fitted to
-// a corpus. Stems would be too loose here: Snowball makes "united" "unit"
-// and "toed" "to".
+// written from Debian's wordnet-base by retrieval/internal/wnopposites;
+// its noun and verb pairs are mostly converses, "brother"/"sister",
+// "buy"/"sell", which restate a fact rather than deny it), and words are
+// brought to their WordNet lemma by WordNet's own rules (its suffix table
+// and its exception lists): a kept resource of general English, no list
+// fitted to a corpus. Stems would be too loose here: Snowball makes
+// "united" "unit" and "toed" "to".
 
 //go:embed opposites.txt
 var oppositesText string
@@ -83,9 +83,9 @@ type opposition struct {
 	antonyms []string
 }
 
-// oppositions returns the question's words that have antonyms, but for a
-// pair the question names both of ("abstract or concrete?"): that asks
-// which, and either word answers.
+// oppositions returns the question's words that have antonyms (at most
+// maxQueryTerms of them), but for a pair the question names both of
+// ("abstract or concrete?"): that asks which, and either word answers.
 func (ix *Index) oppositions(text string) []opposition {
 	lx := antonymsOnce()
 	words := foldWords(text)
@@ -98,6 +98,9 @@ func (ix *Index) oppositions(text string) []opposition {
 	var out []opposition
 	seen := map[string]bool{}
 	for _, w := range words {
+		if len(out) == maxQueryTerms {
+			break
+		}
 	next:
 		for _, l := range lx.lemmas(w) {
 			if seen[l] {
@@ -117,9 +120,9 @@ func (ix *Index) oppositions(text string) []opposition {
 }
 
 // opposed reports whether sentence holds the antonym of one of the
-// question's words (os) and not the word itself in any form.
-func (ix *Index) opposed(os []opposition, sentence string) bool {
-	if len(os) == 0 {
+// question's words (ops) and not the word itself in any form.
+func (ix *Index) opposed(ops []opposition, sentence string) bool {
+	if len(ops) == 0 {
 		return false
 	}
 	lx := antonymsOnce()
@@ -130,7 +133,7 @@ func (ix *Index) opposed(os []opposition, sentence string) bool {
 			lemmas[l] = true
 		}
 	}
-	for _, o := range os {
+	for _, o := range ops {
 		if stems[o.stem] {
 			continue
 		}

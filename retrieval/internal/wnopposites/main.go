@@ -145,6 +145,9 @@ func read(path string, pairs map[[2]string]bool) ([]string, error) {
 		for k := range pc {
 			p := fs[at+1+4*k : at+5+4*k]
 			st := p[3]
+			if len(st) != 4 {
+				return nil, fmt.Errorf("%s: bad source/target %q", path, st)
+			}
 			src, err1 := strconv.ParseUint(st[:2], 16, 8)
 			tgt, err2 := strconv.ParseUint(st[2:], 16, 8)
 			if err1 != nil || err2 != nil {
