@@ -22,11 +22,11 @@ as a small JSON file for CITEBOT_CALIBRATION: a logistic regression of "the
 first result answers" on corpus-independent signals (query coverage,
 best-sentence coverage, dense similarity, margin over the next candidate,
 rarest-term match, answer type found or missing, focus word missing, names
-missing, a negated question over a sentence without negation, share of words
-the corpus never uses), and the threshold that abstains on at most
--target of the answerable questions (pooled; with -per-corpus, of each
-corpus fitted on: each SQuAD file is one corpus, the question files together
-another).
+missing, a negated question over a sentence without negation, an antonym of
+a question word in its place, share of words the corpus never uses), and the
+threshold that abstains on at most -target of the answerable questions
+(pooled; with -per-corpus, of each corpus fitted on: each SQuAD file is one
+corpus, the question files together another).
 
 Each -squad file is a corpus with its questions (see 'citebot eval -h'); the
 question files are about -corpus DIR (else CITEBOT_CORPUS, else the bundled
