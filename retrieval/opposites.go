@@ -76,7 +76,7 @@ func (lx *antonymLexicon) lemmas(w string) []string {
 	return out
 }
 
-// opposition is a question word's lemma, its antonyms, and the word's
+// opposition is one of a question word's lemmas' antonyms and the word's
 // index stem (to tell whether a sentence holds the word in any form).
 type opposition struct {
 	stem     string
